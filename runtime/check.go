@@ -1,0 +1,36 @@
+package runtime
+
+import "fmt"
+
+// CheckBatch panics unless 1 <= n <= maxBatch. fn names the calling function in the
+// message, for example "nncc: Predict: batch size n = 0, want 1 <= n <= 64".
+// It does not allocate when n is in range.
+func CheckBatch(fn string, n, maxBatch int) {
+	if n < 1 || n > maxBatch {
+		panicBatch(fn, n, maxBatch)
+	}
+}
+
+// CheckLen panics unless got == perSample*n. fn and arg name the calling function and
+// the argument in the message, for example
+// "nncc: Predict: x has length 100, want 784*n = 1568 (n=2)".
+// It does not allocate when the length is right.
+func CheckLen(fn, arg string, got, perSample, n int) {
+	if got != perSample*n {
+		panicLen(fn, arg, got, perSample, n)
+	}
+}
+
+// panicBatch and panicLen build the message only on the failure path, so the checks
+// above stay small enough to inline and never allocate.
+
+//go:noinline
+func panicBatch(fn string, n, maxBatch int) {
+	panic(fmt.Sprintf("nncc: %s: batch size n = %d, want 1 <= n <= %d", fn, n, maxBatch))
+}
+
+//go:noinline
+func panicLen(fn, arg string, got, perSample, n int) {
+	panic(fmt.Sprintf("nncc: %s: %s has length %d, want %d*n = %d (n=%d)",
+		fn, arg, got, perSample, perSample*n, n))
+}
