@@ -6,10 +6,10 @@ Run from anywhere with Debian's PyTorch (package python3-torch):
     /usr/bin/python3 testdata/torch/generate.py            # write the files
     /usr/bin/python3 testdata/torch/generate.py --check    # parse and summarize them
 
-Every file is in the safetensors layout, written here with struct and json only:
-an 8-byte little-endian header length, a JSON header with sorted keys (padded with
-spaces to a multiple of 8 bytes), then the raw little-endian tensor data in header
-order with no gaps. The --check mode needs only the standard library.
+Every file is in the safetensors layout, written here with struct and json only.
+A file starts with an 8-byte little-endian header length and a JSON header with sorted
+keys, padded with spaces to a multiple of 8 bytes. The raw little-endian tensor data
+follows in header order with no gaps. The --check mode needs only the standard library.
 
 README.md beside this script lists every file and tensor.
 """
@@ -28,8 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 STEPS = 5
 
-# Seeds. The init seed feeds torch's global generator right before a model is
-# built; the data seed feeds a private torch.Generator.
+# Seeds per model. The init seed goes to torch's global generator right before the
+# model is built, and the data seed to a private torch.Generator.
 SEEDS = {
     "binary": {"init": 1001, "data": 2001},
     "mnist": {"init": 1002, "data": 2002},
@@ -78,7 +78,8 @@ def _st_dtype(t):
         torch.int64: "I64",
     }
     if t.dtype not in names:
-        raise ValueError("unsupported dtype %s" % t.dtype)
+        raise ValueError("unsupported dtype %s: use float32, float64, int32 or int64"
+                         % t.dtype)
     return names[t.dtype]
 
 
@@ -362,33 +363,40 @@ def generate_hard_cases():
 
 
 def read_safetensors(path):
-    """Parse path and return (metadata, {name: (dtype, shape, values)}); raise on errors."""
+    """Parse path and return (metadata, {name: (dtype, shape, values)}).
+
+    Raises ValueError when the file is truncated, a dtype is unknown, or the data
+    offsets leave gaps, overlap or disagree with the shapes.
+    """
     with open(path, "rb") as f:
         blob = f.read()
     if len(blob) < 8:
-        raise ValueError("%s: shorter than the 8-byte header length" % path)
+        raise ValueError("%s: invalid file: shorter than the 8-byte header length" % path)
     (n,) = struct.unpack_from("<Q", blob, 0)
     if 8 + n > len(blob):
-        raise ValueError("%s: header length %d runs past the file" % (path, n))
+        raise ValueError("%s: invalid header length %d: file is %d bytes"
+                         % (path, n, len(blob)))
+
     header = json.loads(blob[8:8 + n].decode("utf-8"))
     data = blob[8 + n:]
     meta = header.pop("__metadata__", {})
     for k, v in meta.items():
         if not isinstance(v, str):
-            raise ValueError("%s: metadata %r is not a string" % (path, k))
+            raise ValueError("%s: invalid metadata %r: value is not a string" % (path, k))
+
     tensors = {}
     expect = 0
     for name in sorted(header, key=lambda k: header[k]["data_offsets"][0]):
         entry = header[name]
         dtype, shape, (begin, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
         if dtype not in ST_DTYPES:
-            raise ValueError("%s: %s has unknown dtype %s" % (path, name, dtype))
+            raise ValueError("%s: %s has invalid dtype %s" % (path, name, dtype))
         code, size = ST_DTYPES[dtype]
         count = 1
         for d in shape:
             count *= d
         if begin != expect or end - begin != count * size:
-            raise ValueError("%s: %s has offsets [%d,%d], want [%d,%d]"
+            raise ValueError("%s: %s has invalid offsets [%d,%d], expected [%d,%d]"
                              % (path, name, begin, end, expect, expect + count * size))
         values = array.array(code)
         values.frombytes(data[begin:end])
@@ -396,6 +404,7 @@ def read_safetensors(path):
             values.byteswap()
         tensors[name] = (dtype, shape, values)
         expect = end
+
     if expect != len(data):
         raise ValueError("%s: data section is %d bytes, tensors cover %d"
                          % (path, len(data), expect))
@@ -412,7 +421,8 @@ def check():
             for m in MODELS for o in OPTIMIZERS for d in DTYPES] + ["hard_cases.safetensors"]
     missing = sorted(set(want) - set(names))
     if missing:
-        raise SystemExit("missing files: " + ", ".join(missing))
+        raise SystemExit("missing files: %s; run generate.py with /usr/bin/python3 "
+                         "to regenerate them" % ", ".join(missing))
     total = 0
     for fname in names:
         path = os.path.join(HERE, fname)
@@ -428,7 +438,8 @@ def check():
         if "loss" in tensors:
             _, shape, v = tensors["loss"]
             if shape != [STEPS]:
-                raise SystemExit("%s: loss shape %s" % (fname, shape))
+                raise SystemExit("%s: invalid loss shape %s, expected [%d]"
+                                 % (fname, shape, STEPS))
             print("    loss: " + " ".join(_fmt(e) for e in v))
         else:
             for k in sorted(tensors):
@@ -438,10 +449,10 @@ def check():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true",
-                    help="parse every file, validate offsets and print a summary")
-    args = ap.parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="parse every file, validate offsets and print a summary")
+    args = parser.parse_args()
     if args.check:
         check()
         return
