@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -43,7 +44,16 @@ func invalid(op Op, args ...*Value) *Value {
 	return nil
 }
 
+// add appends the value after checking its result shape. The check catches zero or
+// negative extents in a requested shape (broadcast, scatter_add) and element counts
+// that overflow.
 func (b *Builder) add(op Op, dt DType, shape Shape, attrs Attrs, args ...*Value) *Value {
+	if err := checkBatchLeading(shape); err != nil {
+		return b.fail(op, "result %v: %v", shape, err)
+	}
+	if err := checkElems(shape, b.G.MaxBatch); err != nil {
+		return b.fail(op, "%v", err)
+	}
 	return b.G.Add(&Value{Op: op, Args: args, Attrs: attrs, DType: dt, Shape: shape, Pos: b.Pos})
 }
 
@@ -52,7 +62,8 @@ func (b *Builder) Input(name string, dt DType, shape Shape) *Value {
 	return b.source(OpInput, name, dt, shape, Init{})
 }
 
-// Param adds a trainable parameter initialized by init. Params have no batch dimension.
+// Param adds a trainable parameter initialized by init. Params have a float dtype and
+// no batch dimension.
 func (b *Builder) Param(name string, dt DType, shape Shape, init Init) *Value {
 	return b.source(OpParam, name, dt, shape, init)
 }
@@ -63,11 +74,29 @@ func (b *Builder) State(name string, dt DType, shape Shape, init Init) *Value {
 }
 
 func (b *Builder) source(op Op, name string, dt DType, shape Shape, init Init) *Value {
+	if name == "" {
+		return b.fail(op, "empty name")
+	}
+	if !dt.valid() {
+		return b.fail(op, "%s: invalid dtype %s", name, dt)
+	}
+	if op == OpParam && !dt.IsFloat() {
+		return b.fail(op, "%s: a param has dtype %s, want f32 or f64", name, dt)
+	}
 	if err := checkShape(shape); err != nil {
 		return b.fail(op, "%s: %v", name, err)
 	}
 	if op != OpInput && shape.HasBatch() {
 		return b.fail(op, "%s: a %s cannot have a batch dimension", name, op)
+	}
+	if err := checkInit(init); err != nil {
+		return b.fail(op, "%s: %v", name, err)
+	}
+	if init.Kind == InitConst && !representable(dt, init.Value) {
+		return b.fail(op, "%s: init %s does not fit dtype %s", name, formatInit(init), dt)
+	}
+	if (init.Kind == InitUniform || init.Kind == InitNormal) && !dt.IsFloat() {
+		return b.fail(op, "%s: init %s needs a float dtype, not %s", name, formatInit(init), dt)
 	}
 	if b.G.Named(name) != nil {
 		return b.fail(op, "%q is already defined", name)
@@ -75,8 +104,43 @@ func (b *Builder) source(op Op, name string, dt DType, shape Shape, init Init) *
 	return b.add(op, dt, shape.Clone(), Attrs{Name: name, Init: init})
 }
 
-// Const adds a constant of the given shape; data holds its elements row-major.
+// checkInit returns an error unless init has a known kind, sets only the fields of
+// that kind, and has finite bounds with lo <= hi and std >= 0.
+func checkInit(init Init) error {
+	finite := func(xs ...float64) bool {
+		for _, x := range xs {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return false
+			}
+		}
+		return true
+	}
+	ok := true
+	switch init.Kind {
+	case InitZeros:
+		ok = init == Init{}
+	case InitConst:
+		ok = init.Lo == 0 && init.Hi == 0 && init.Std == 0 && finite(init.Value)
+	case InitUniform:
+		ok = init.Value == 0 && init.Std == 0 && finite(init.Lo, init.Hi) && init.Lo <= init.Hi
+	case InitNormal:
+		ok = init.Value == 0 && init.Lo == 0 && init.Hi == 0 && finite(init.Std) && init.Std >= 0
+	default:
+		return errorf("unknown init kind %d", init.Kind)
+	}
+	if !ok {
+		return errorf("invalid init %s %+v: want finite values, lo <= hi, std >= 0 "+
+			"and only the fields of its kind", formatInit(init), init)
+	}
+	return nil
+}
+
+// Const adds a constant of the given shape; data holds its elements row-major. The
+// elements of an integer dtype must be integers in its range, and those of bool 0 or 1.
 func (b *Builder) Const(dt DType, shape Shape, data []float64) *Value {
+	if !dt.valid() {
+		return b.fail(OpConst, "invalid dtype %s", dt)
+	}
 	if err := checkShape(shape); err != nil {
 		return b.fail(OpConst, "%v", err)
 	}
@@ -86,7 +150,26 @@ func (b *Builder) Const(dt DType, shape Shape, data []float64) *Value {
 	if len(data) != shape.Elems(1) {
 		return b.fail(OpConst, "%d elements for shape %v, want %d", len(data), shape, shape.Elems(1))
 	}
+	for i, x := range data {
+		if !representable(dt, x) {
+			return b.fail(OpConst, "element %d is %v, which dtype %s cannot hold", i, x, dt)
+		}
+	}
 	return b.add(OpConst, dt, shape.Clone(), Attrs{Data: slices.Clone(data)})
+}
+
+// representable reports whether dtype dt holds x exactly: any float64 for the float
+// dtypes (f32 rounds), an integer in range for i32 and i64, and 0 or 1 for bool.
+func representable(dt DType, x float64) bool {
+	switch dt {
+	case I32:
+		return x == math.Trunc(x) && x >= math.MinInt32 && x <= math.MaxInt32
+	case I64:
+		return x == math.Trunc(x) && x >= -(1<<63) && x < 1<<63
+	case Bool:
+		return x == 0 || x == 1
+	}
+	return true
 }
 
 // Scalar adds a rank-0 constant.
@@ -94,7 +177,8 @@ func (b *Builder) Scalar(dt DType, x float64) *Value {
 	return b.Const(dt, Shape{}, []float64{x})
 }
 
-// Unary adds an elementwise unary op (OpNeg through OpRelu) on a float operand.
+// Unary adds an elementwise unary op (OpNeg through OpRelu) on a float operand. Neg,
+// abs and sign also take integer operands.
 func (b *Builder) Unary(op Op, x *Value) *Value {
 	if v := invalid(op, x); v != nil {
 		return v
@@ -102,7 +186,11 @@ func (b *Builder) Unary(op Op, x *Value) *Value {
 	if op.Class() != ClassUnary {
 		panic(fmt.Sprintf("ir: Builder.Unary: %s is not unary", op))
 	}
-	if !x.DType.IsFloat() && op != OpNeg && op != OpAbs && op != OpSign {
+	if op == OpNeg || op == OpAbs || op == OpSign {
+		if !x.DType.IsFloat() && !x.DType.IsInt() {
+			return b.fail(op, "operand %s has dtype %s, want a float or integer dtype", x.Ref(), x.DType)
+		}
+	} else if !x.DType.IsFloat() {
 		return b.fail(op, "operand %s has dtype %s, want f32 or f64", x.Ref(), x.DType)
 	}
 	return b.add(op, x.DType, x.Shape.Clone(), Attrs{}, x)
@@ -157,8 +245,8 @@ func (b *Builder) Cast(x *Value, dt DType) *Value {
 	if v := invalid(OpCast, x); v != nil {
 		return v
 	}
-	if dt == Invalid {
-		return b.fail(OpCast, "invalid target dtype")
+	if !dt.valid() {
+		return b.fail(OpCast, "invalid target dtype %s", dt)
 	}
 	return b.add(OpCast, dt, x.Shape.Clone(), Attrs{}, x)
 }

@@ -81,6 +81,9 @@ func (b *Builder) Size(x *Value, axes []int, dt DType) *Value {
 	if v := invalid(OpSize, x); v != nil {
 		return v
 	}
+	if !dt.IsInt() && !dt.IsFloat() {
+		return b.fail(OpSize, "result dtype %s, want a float or integer dtype", dt)
+	}
 	norm, err := normalizeAxes(axes, x.Shape.Rank())
 	if err != nil {
 		return b.fail(OpSize, "shape %v: %v", x.Shape, err)
@@ -222,6 +225,9 @@ func (b *Builder) Concat(axis int, xs ...*Value) *Value {
 		if x.DType != xs[0].DType || x.Shape.Rank() != r {
 			return b.fail(OpConcat, "operand %s is %s, want %s with rank %d", x.Ref(), x.Type(), xs[0].DType, r)
 		}
+		if x.Shape[axis] == Batch {
+			return b.fail(OpConcat, "cannot concatenate along the batch dimension")
+		}
 		for i, d := range x.Shape {
 			if i != axis && d != out[i] {
 				return b.fail(OpConcat, "operand %s has shape %v, want %v outside axis %d", x.Ref(), x.Shape, xs[0].Shape, axis)
@@ -264,8 +270,8 @@ func (b *Builder) ScatterAdd(indices, updates *Value, axis int, shape Shape) *Va
 	if !indices.DType.IsInt() {
 		return b.fail(OpScatterAdd, "indices %s have dtype %s, want i32 or i64", indices.Ref(), indices.DType)
 	}
-	if axis < 0 || axis >= shape.Rank() {
-		return b.fail(OpScatterAdd, "axis %d out of range for %v", axis, shape)
+	if axis < 0 || axis >= shape.Rank() || shape[axis] == Batch {
+		return b.fail(OpScatterAdd, "axis %d out of range or the batch dimension for %v", axis, shape)
 	}
 	want := append(append(shape[:axis].Clone(), indices.Shape...), shape[axis+1:]...)
 	if !want.Equal(updates.Shape) {
@@ -285,6 +291,9 @@ func (b *Builder) OneHot(indices *Value, depth int, dt DType) *Value {
 	}
 	if depth < 1 {
 		return b.fail(OpOneHot, "depth %d, want at least 1", depth)
+	}
+	if !dt.valid() {
+		return b.fail(OpOneHot, "invalid result dtype %s", dt)
 	}
 	return b.add(OpOneHot, dt, append(indices.Shape.Clone(), depth), Attrs{Depth: depth}, indices)
 }

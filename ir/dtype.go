@@ -35,6 +35,9 @@ func ParseDType(s string) (DType, error) {
 	return Invalid, fmt.Errorf("unknown dtype %q (want f32, f64, i32, i64 or bool)", s)
 }
 
+// valid reports whether d is one of the named dtypes other than Invalid.
+func (d DType) valid() bool { return d > Invalid && int(d) < len(dtypeNames) }
+
 // IsFloat reports whether d is f32 or f64.
 func (d DType) IsFloat() bool { return d == F32 || d == F64 }
 

@@ -146,6 +146,7 @@ func (g *Graph) Clone() (*Graph, map[*Value]*Value) {
 	for _, v := range g.Values {
 		w := *v
 		w.Shape = v.Shape.Clone()
+		w.Attrs = v.Attrs.clone()
 		w.Args = make([]*Value, len(v.Args))
 		for i, a := range v.Args {
 			w.Args[i] = m[a]

@@ -59,7 +59,7 @@ const (
 	OpSum
 	OpMean
 	OpReduceMax // ties and NaN follow PyTorch: NaN propagates
-	OpArgMax    // index of the first maximum over the single axis Attrs.Axes[0]; dtype i32 or i64
+	OpArgMax    // index of the first maximum over the single axis Attrs.Axes[0]; dtype i32
 
 	// OpSize is the scalar product of the operand's extents over Attrs.Axes, in
 	// Value.DType. It is static unless an axis is the batch dimension.

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -119,6 +120,23 @@ func checkShape(s Shape) error {
 		if d <= 0 {
 			return fmt.Errorf("shape %v: dimension %d is %d, want a positive extent", s, i, d)
 		}
+	}
+	return nil
+}
+
+// checkElems returns an error if the element count of the valid shape s at batch
+// extent maxBatch does not fit in an int. Without it, extents whose product wraps
+// around could pass the element-count checks of reshape.
+func checkElems(s Shape, maxBatch int) error {
+	e := 1
+	for _, d := range s {
+		if d == Batch {
+			d = max(maxBatch, 1)
+		}
+		if d > 0 && e > math.MaxInt/d {
+			return fmt.Errorf("shape %v has too many elements at batch extent %d", s, max(maxBatch, 1))
+		}
+		e *= d
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package ir
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Pos is a source position: the model-file line (or ONNX node) a value came from.
 // The zero Pos means unknown.
@@ -61,6 +64,16 @@ type Attrs struct {
 	Depth    int       // one_hot
 	TransA   bool      // matmul
 	TransB   bool      // matmul
+}
+
+// clone returns a copy of a that shares no slice with it.
+func (a Attrs) clone() Attrs {
+	a.Data = slices.Clone(a.Data)
+	a.Axes = slices.Clone(a.Axes)
+	a.Perm = slices.Clone(a.Perm)
+	a.Starts = slices.Clone(a.Starts)
+	a.Ends = slices.Clone(a.Ends)
+	return a
 }
 
 // Value is an SSA value: defined once, by Op applied to Args, with a dtype and shape.

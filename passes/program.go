@@ -3,7 +3,8 @@ package passes
 import "github.com/nncc/nncc/ir"
 
 // Program is a compiled module: its predict, evaluate and train functions, each
-// optimized, scheduled and memory-planned, ready for code generation.
+// optimized, scheduled and memory-planned, ready for code generation. Eval and
+// Train are nil for a module without a "loss" output.
 type Program struct {
 	Module  *ir.Module
 	Predict *Function // inputs x; output "output"

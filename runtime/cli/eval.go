@@ -1,0 +1,55 @@
+package cli
+
+import "fmt"
+
+// evalSummary is the JSON line printed by eval; test_accuracy is null for regression.
+type evalSummary struct {
+	Model        string `json:"model"`
+	TestSamples  int    `json:"test_samples"`
+	TestLoss     any    `json:"test_loss"`
+	TestAccuracy any    `json:"test_accuracy"`
+	Seconds      any    `json:"seconds"`
+}
+
+func cmdEval(args []string, m Model, info Info, cfg Config, e *env) error {
+	fs := newFlagSet(info, "eval", "[flags]",
+		"Evaluates the model on the test set, printing the loss, the accuracy for a classifier\n"+
+			"and a JSON summary on stdout.", e)
+	load := fs.String("load", "", "read weights from this safetensors `checkpoint`")
+	testFlag := fs.String("test", "", "test data: a CSV `file`, or IMAGES,LABELS for IDX")
+	dataFlag := fs.String("data", "", "MNIST `directory`, for models trained on MNIST")
+	batch := fs.Int("batch", defaultInt(cfg.BatchSize, info.MaxBatch),
+		fmt.Sprintf("`samples` per evaluation step, 1 to %d", info.MaxBatch))
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if *batch < 1 || *batch > info.MaxBatch {
+		return badInput("--batch %d: want 1 to %d, the model's maximum batch size", *batch, info.MaxBatch)
+	}
+	_, test, err := loadData(cfg, info, dataPaths{train: *dataFlag, test: *testFlag}, false, true)
+	if err != nil {
+		return err
+	}
+	if *load != "" {
+		if err := loadCheckpoint(*load, m); err != nil {
+			return err
+		}
+	}
+
+	start := e.now()
+	loss, acc := evaluate(m, test, *batch)
+	classifier := info.Classes > 0
+	seconds := e.now().Sub(start).Seconds()
+	line := fmt.Sprintf("test_loss %.4f", loss)
+	if classifier {
+		line += fmt.Sprintf("  test_acc %.4f", acc)
+	}
+	fmt.Fprintf(e.stdout, "%s  %d samples  %.1fs\n", line, test.N, seconds)
+	return writeJSON(e, evalSummary{
+		Model:        info.Name,
+		TestSamples:  test.N,
+		TestLoss:     jsonNumber(loss, true),
+		TestAccuracy: jsonNumber(acc, classifier),
+		Seconds:      jsonNumber(seconds, true),
+	})
+}

@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/nncc/nncc/runtime"
+	"github.com/nncc/nncc/runtime/data"
+)
+
+// trainOptions are the settings of one train command.
+type trainOptions struct {
+	epochs, batch int
+	seed          uint64
+	shuffle       bool
+	quiet         bool
+}
+
+// epochResult holds the metrics of one epoch. Accuracies apply only to classifiers and
+// test metrics only when there is a test set.
+type epochResult struct {
+	classifier, tested  bool
+	trainLoss, trainAcc float64
+	testLoss, testAcc   float64
+	samplesPerSec       float64 // training samples per second spent in TrainBatch
+	elapsed             time.Duration
+}
+
+func cmdTrain(args []string, m Model, info Info, cfg Config, e *env) error {
+	fs := newFlagSet(info, "train", "[flags]",
+		"Trains the model, printing one line per epoch and a JSON summary on stdout and\n"+
+			"progress on stderr. samples/s counts only the time spent in training steps.", e)
+	epochs := fs.Int("epochs", defaultInt(cfg.Epochs, 1), "number of `passes` over the training data")
+	batch := fs.Int("batch", defaultInt(cfg.BatchSize, info.MaxBatch),
+		fmt.Sprintf("`samples` per training step, 1 to %d", info.MaxBatch))
+	lr := float32Value(m.LearningRate())
+	fs.Var(&lr, "lr", "learning `rate` of the optimizer")
+	seed := fs.Uint64("seed", cfg.Seed, "`seed` of the order in which samples are shuffled")
+	shuffle := fs.Bool("shuffle", cfg.Shuffle, "visit the training samples in a new random order each epoch")
+	dataFlag := fs.String("data", "",
+		"training data: a `path` (MNIST directory, CSV file, or IMAGES,LABELS for IDX)")
+	testFlag := fs.String("test", "", "test data: a CSV `file`, or IMAGES,LABELS for IDX")
+	save := fs.String("save", "", "write the trained weights to this safetensors `checkpoint`")
+	load := fs.String("load", "", "read weights from this `checkpoint` before training")
+	quiet := fs.Bool("quiet", false, "print only the JSON summary")
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if *epochs < 1 {
+		return badInput("--epochs %d: want at least 1", *epochs)
+	}
+	if *batch < 1 || *batch > info.MaxBatch {
+		return badInput("--batch %d: want 1 to %d, the model's maximum batch size", *batch, info.MaxBatch)
+	}
+	if !(lr > 0) || math.IsInf(float64(lr), 0) {
+		return badInput("--lr %v: want a finite positive number", lr.String())
+	}
+	if *save != "" {
+		if err := checkSavePath(*save); err != nil {
+			return err
+		}
+	}
+
+	train, test, err := loadData(cfg, info, dataPaths{train: *dataFlag, test: *testFlag}, true, false)
+	if err != nil {
+		return err
+	}
+	if *load != "" {
+		if err := loadCheckpoint(*load, m); err != nil {
+			return err
+		}
+	}
+	// Set the rate after loading, so an explicit --lr overrides a checkpoint.
+	if isSet(fs, "lr") {
+		m.SetLearningRate(float32(lr))
+	}
+
+	opts := trainOptions{epochs: *epochs, batch: *batch, seed: *seed, shuffle: *shuffle, quiet: *quiet}
+	summary := trainEpochs(m, info, train, test, opts, e)
+	if *save != "" {
+		if err := saveCheckpoint(*save, m); err != nil {
+			return err
+		}
+	}
+	return writeJSON(e, summary)
+}
+
+// trainEpochs runs the training loop, printing one line per epoch unless quiet, and
+// returns the JSON summary.
+func trainEpochs(m Model, info Info, train, test *data.Dataset, opts trainOptions, e *env) trainSummary {
+	batcher := data.NewBatcher(train, opts.batch, opts.shuffle, runtime.NewRNG(opts.seed))
+	var prog *progress
+	if !opts.quiet {
+		prog = newProgress(e, opts.epochs, train.N)
+	}
+	start := e.now()
+	var last epochResult
+	var trainTime time.Duration
+	for epoch := 1; epoch <= opts.epochs; epoch++ {
+		epochStart := e.now()
+		res, stepTime := trainEpoch(m, info, batcher, epoch, prog, e)
+		trainTime += stepTime
+		prog.endEpoch()
+
+		if test != nil {
+			res.tested = true
+			res.testLoss, res.testAcc = evaluate(m, test, opts.batch)
+		}
+		res.elapsed = e.now().Sub(epochStart)
+		if !opts.quiet {
+			fmt.Fprintln(e.stdout, epochLine(epoch, opts.epochs, res))
+		}
+		last = res
+	}
+
+	samples := float64(train.N) * float64(opts.epochs)
+	return trainSummary{
+		Model:         info.Name,
+		Epochs:        opts.epochs,
+		BatchSize:     opts.batch,
+		TrainSamples:  train.N,
+		TrainLoss:     jsonNumber(last.trainLoss, true),
+		TrainAccuracy: jsonNumber(last.trainAcc, last.classifier),
+		TestLoss:      jsonNumber(last.testLoss, last.tested),
+		TestAccuracy:  jsonNumber(last.testAcc, last.tested && last.classifier),
+		SamplesPerSec: jsonNumber(samples/trainTime.Seconds(), true),
+		Seconds:       jsonNumber(e.now().Sub(start).Seconds(), true),
+	}
+}
+
+// trainSummary is the JSON line printed after training, with the metrics of the last
+// epoch. A metric that does not apply, such as the accuracy of a regression model or test
+// metrics without test data, is null, and so is one that is not finite. SamplesPerSec
+// counts only the time spent in TrainBatch. Seconds is the wall time of the whole loop,
+// evaluation included.
+type trainSummary struct {
+	Model         string `json:"model"`
+	Epochs        int    `json:"epochs"`
+	BatchSize     int    `json:"batch_size"`
+	TrainSamples  int    `json:"train_samples"`
+	TrainLoss     any    `json:"train_loss"`
+	TrainAccuracy any    `json:"train_accuracy"`
+	TestLoss      any    `json:"test_loss"`
+	TestAccuracy  any    `json:"test_accuracy"`
+	SamplesPerSec any    `json:"samples_per_sec"`
+	Seconds       any    `json:"seconds"`
+}
+
+// trainEpoch runs one epoch and returns its training metrics and the time spent in
+// TrainBatch. Training accuracy is measured by EvalBatch on each batch just before its
+// update step, so it averages over the weights as they change during the epoch.
+func trainEpoch(m Model, info Info, b *data.Batcher, epoch int, prog *progress, e *env) (
+	epochResult, time.Duration) {
+	b.Reset()
+	var lossSum float64
+	var seen, correct int
+	var stepTime time.Duration
+	for {
+		x, labels, values, n, ok := b.Next()
+		if !ok {
+			break
+		}
+		if info.Classes > 0 {
+			_, c := m.EvalBatch(x, labels, values, n)
+			correct += c
+		}
+		t0 := e.now()
+		loss := m.TrainBatch(x, labels, values, n)
+		stepTime += e.now().Sub(t0)
+
+		lossSum += float64(loss) * float64(n)
+		seen += n
+		prog.update(epoch, seen, lossSum/float64(seen))
+	}
+	res := epochResult{classifier: info.Classes > 0, trainLoss: lossSum / float64(seen)}
+	if res.classifier {
+		res.trainAcc = float64(correct) / float64(seen)
+	}
+	res.samplesPerSec = float64(seen) / stepTime.Seconds()
+	return res, stepTime
+}
+
+// evaluate returns the mean loss and the accuracy (meaningful for classifiers only) of
+// the model on ds, in batches of batch samples. The model's losses are taken as batch means, so the
+// mean over ds weights each batch by its size.
+func evaluate(m Model, ds *data.Dataset, batch int) (loss, acc float64) {
+	b := data.NewBatcher(ds, batch, false, nil)
+	var lossSum float64
+	var correct int
+	for {
+		x, labels, values, n, ok := b.Next()
+		if !ok {
+			break
+		}
+		l, c := m.EvalBatch(x, labels, values, n)
+		lossSum += float64(l) * float64(n)
+		correct += c
+	}
+	return lossSum / float64(ds.N), float64(correct) / float64(ds.N)
+}
+
+// epochLine formats the stdout line of one epoch, leaving out metrics that do not apply.
+func epochLine(epoch, epochs int, r epochResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "epoch %d/%d  train_loss %.4f", epoch, epochs, r.trainLoss)
+	if r.classifier {
+		fmt.Fprintf(&b, "  train_acc %.4f", r.trainAcc)
+	}
+	if r.tested {
+		fmt.Fprintf(&b, "  test_loss %.4f", r.testLoss)
+	}
+	if r.tested && r.classifier {
+		fmt.Fprintf(&b, "  test_acc %.4f", r.testAcc)
+	}
+	fmt.Fprintf(&b, "  %.0f samples/s  %.1fs", r.samplesPerSec, r.elapsed.Seconds())
+	return b.String()
+}
+
+// jsonNumber returns v, or nil (JSON null) when the metric does not apply or v is NaN or
+// infinite, which JSON cannot represent.
+func jsonNumber(v float64, applies bool) any {
+	if !applies || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
+
+// writeJSON prints v as one line of JSON on stdout.
+func writeJSON(e *env, v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s\n", line)
+	return err
+}
+
+func defaultInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}

@@ -1,0 +1,108 @@
+package runtime
+
+import "fmt"
+
+// Float is the constraint of the floating-point kernels: float32, float64 and types
+// defined on them.
+type Float interface{ ~float32 | ~float64 }
+
+// Cache blocking of the pure-Go GEMM. A panel of blockK rows by blockN columns of op(B)
+// (256 KiB of float32) is reused by every row of C before the next panel is loaded, so it
+// should fit in a per-core L2 cache.
+const (
+	blockK = 256
+	blockN = 256
+)
+
+// MatMul computes C = op(A)·op(B) for row-major matrices. op(A) is m×k: A is stored m×k,
+// or k×m when transA is set. op(B) is k×n: B is stored k×n, or n×k when transB is set.
+// C is m×n and is overwritten. Only the first m*k, k*n and m*n elements of a, b and c
+// are used. c must not overlap a or b. MatMul does not allocate.
+//
+// MatMul panics if a dimension is negative or a slice is shorter than its matrix.
+func MatMul[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
+	checkMatMul("MatMul", len(c), len(a), len(b), 1, m, k, n)
+	clear(c[:m*n])
+	gemmAcc(c, a, b, m, k, n, transA, transB)
+}
+
+// MatMulAcc computes C += op(A)·op(B) with the same layout, aliasing rules and panics as
+// MatMul. It does not allocate.
+func MatMulAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
+	checkMatMul("MatMulAcc", len(c), len(a), len(b), 1, m, k, n)
+	gemmAcc(c, a, b, m, k, n, transA, transB)
+}
+
+// BatchMatMul computes batch independent products C[i] = op(A[i])·op(B[i]). A, B and C
+// are contiguous stacks of the matrices described at MatMul, with strides m*k, k*n and
+// m*n elements. C is overwritten. It does not allocate.
+//
+// BatchMatMul panics if batch or a dimension is negative or a slice is shorter than its
+// stack.
+func BatchMatMul[T Float](c, a, b []T, batch, m, k, n int, transA, transB bool) {
+	checkMatMul("BatchMatMul", len(c), len(a), len(b), batch, m, k, n)
+	sa, sb, sc := m*k, k*n, m*n
+	clear(c[:batch*sc])
+	for i := range batch {
+		gemmAcc(c[i*sc:(i+1)*sc], a[i*sa:(i+1)*sa], b[i*sb:(i+1)*sb], m, k, n, transA, transB)
+	}
+}
+
+// checkMatMul panics unless the dimensions are non-negative, their products fit in an
+// int and the slices hold batch matrices each.
+func checkMatMul(fn string, lenC, lenA, lenB, batch, m, k, n int) {
+	if batch < 0 || m < 0 || k < 0 || n < 0 {
+		panicMatMul(fn, "negative dimension", batch, m, k, n)
+	}
+	sa, okA := mulInt(m, k)
+	sb, okB := mulInt(k, n)
+	sc, okC := mulInt(m, n)
+	na, okNA := mulInt(batch, sa)
+	nb, okNB := mulInt(batch, sb)
+	nc, okNC := mulInt(batch, sc)
+	if !okA || !okB || !okC || !okNA || !okNB || !okNC {
+		panicMatMul(fn, "dimensions overflow int", batch, m, k, n)
+	}
+	if lenA < na || lenB < nb || lenC < nc {
+		panicMatMulLen(fn, lenC, lenA, lenB, nc, na, nb)
+	}
+}
+
+// mulInt returns x*y for non-negative x and y and whether it did not overflow.
+func mulInt(x, y int) (int, bool) {
+	if x == 0 || y == 0 {
+		return 0, true
+	}
+	p := x * y
+	return p, p/y == x && p >= 0
+}
+
+//go:noinline
+func panicMatMul(fn, problem string, batch, m, k, n int) {
+	panic(fmt.Sprintf("nncc: %s: %s: batch=%d m=%d k=%d n=%d", fn, problem, batch, m, k, n))
+}
+
+//go:noinline
+func panicMatMulLen(fn string, lenC, lenA, lenB, wantC, wantA, wantB int) {
+	panic(fmt.Sprintf("nncc: %s: slice too short: len(c)=%d (want >= %d), "+
+		"len(a)=%d (want >= %d), len(b)=%d (want >= %d)",
+		fn, lenC, wantC, lenA, wantA, lenB, wantB))
+}
+
+// gemmAcc adds op(A)·op(B) to C, choosing the loop order that reads both operands along
+// their rows.
+func gemmAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	switch {
+	case !transB && !transA:
+		gemmAxpy(c, a, b, m, k, n, k, 1)
+	case !transB && transA:
+		gemmAxpy(c, a, b, m, k, n, 1, m)
+	case !transA:
+		gemmDot(c, a, b, m, k, n)
+	default:
+		gemmTransBoth(c, a, b, m, k, n)
+	}
+}
