@@ -1,0 +1,185 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/nncc/nncc/codegen"
+)
+
+// buildModelDir is the subdirectory of the temporary build module that holds the
+// model package, and buildModule the temporary module's path.
+const (
+	buildModule   = "nnccbuild"
+	buildModelDir = "model"
+)
+
+func (a *app) build(args []string) error {
+	fs := a.newFlagSet("build", "MODEL [-o BINARY] [--work] [--verify-each]",
+		"Build a standalone binary for MODEL with the subcommands train, eval, predict\n"+
+			"and info. See \"nncc help\" for where the nncc source it links against comes from.")
+	out := fs.String("o", "", "output `file` (default: MODEL's base name without extension)")
+	work := fs.Bool("work", false, "print the temporary build directory and keep it")
+	var pf passFlags
+	fs.BoolVar(&pf.verifyEach, "verify-each", false, "run the IR verifier after every pass")
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, positional, "MODEL"); err != nil {
+		return err
+	}
+	model := positional[0]
+	if *out == "" {
+		*out = strings.TrimSuffix(filepath.Base(model), filepath.Ext(model))
+	}
+	return a.buildBinary(model, *out, pf, *work)
+}
+
+// buildBinary compiles the model file at model into a standalone binary written to
+// out, printing one line per step to stderr. The binary is built under a temporary
+// name next to out and renamed once complete.
+func (a *app) buildBinary(model, out string, pf passFlags, keepWork bool) error {
+	m, err := parseModel(model)
+	if err != nil {
+		return err
+	}
+	a.progress("parsed %s (model %s)", model, m.Name)
+	// The frontend resolves data paths against the model file's directory as given,
+	// which may be relative to the current directory. Absolute paths let the binary
+	// find its default data from any directory.
+	if err := absPaths(m.Train.TrainFiles); err != nil {
+		return err
+	}
+	if err := absPaths(m.Train.TestFiles); err != nil {
+		return err
+	}
+	p, err := buildProgram(m, pf, io.Discard)
+	if err != nil {
+		return err
+	}
+	a.progress("compiled %d functions", len(functions(p)))
+
+	files, err := codegen.Generate(p, codegen.Options{Package: buildModelDir, Source: model})
+	if err != nil {
+		return fmt.Errorf("generating Go code: %w", err)
+	}
+	mainGo, err := codegen.GenerateMain(p, buildModule+"/"+buildModelDir)
+	if err != nil {
+		return fmt.Errorf("generating main.go: %w", err)
+	}
+	root, foundBy, err := findRoot()
+	if err != nil {
+		return err
+	}
+
+	work, err := os.MkdirTemp("", "nncc-build-")
+	if err != nil {
+		return err
+	}
+	if keepWork {
+		a.progress("work directory %s", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	if err := writeBuildModule(work, root, files, mainGo); err != nil {
+		return err
+	}
+
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return asInput(err)
+	}
+	a.progress("go build (nncc source %s, found by %s)", root, foundBy)
+	if err := a.goBuild(work, abs+".tmp"); err != nil {
+		os.Remove(abs + ".tmp")
+		return err
+	}
+	if err := os.Rename(abs+".tmp", abs); err != nil {
+		os.Remove(abs + ".tmp")
+		return asInput(err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return err
+	}
+	a.progress("wrote %s (%.1f MB)", out, float64(st.Size())/1e6)
+	return nil
+}
+
+// absPaths replaces each path in paths by its absolute form.
+func absPaths(paths []string) error {
+	for i, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		paths[i] = abs
+	}
+	return nil
+}
+
+func (a *app) progress(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "nncc: "+format+"\n", args...)
+}
+
+// writeBuildModule lays out the temporary module in dir: go.mod requiring nncc with
+// a replace to root, root's go.sum, the model package and the binary's main.go.
+func writeBuildModule(dir, root string, files map[string][]byte, mainGo []byte) error {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return err
+	}
+	goMod := fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire %s v0.0.0\n\nreplace %s => %s\n",
+		buildModule, modulePath, modulePath, quoteModPath(absRoot))
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	top := map[string][]byte{"go.mod": []byte(goMod), "go.sum": sum, "main.go": mainGo}
+	for name, data := range top {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return writeFiles(filepath.Join(dir, buildModelDir), files)
+}
+
+// quoteModPath quotes a directory for a go.mod replace line if it needs quoting.
+func quoteModPath(dir string) string {
+	if strings.ContainsAny(dir, " \t\"'`\\") {
+		return fmt.Sprintf("%q", dir)
+	}
+	return dir
+}
+
+// goBuild runs "go build -o out" in the module at dir, with go's output on stderr.
+// A failure is an internal error, because the generated code should always compile.
+func (a *app) goBuild(dir, out string) error {
+	cmd := exec.Command("go", "build", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Stdout = a.stderr
+	cmd.Stderr = a.stderr
+	cmd.Env = append(os.Environ(), "GOFLAGS="+buildGoFlags(os.Getenv("GOFLAGS")), "GOWORK=off")
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build of the generated code failed: %w", err)
+	}
+	return nil
+}
+
+// buildGoFlags returns the user's GOFLAGS with -mod=mod in place of any -mod flag,
+// so go may add missing go.sum lines for the temporary module.
+func buildGoFlags(user string) string {
+	flags := []string{}
+	for _, f := range strings.Fields(user) {
+		if !strings.HasPrefix(f, "-mod=") && !strings.HasPrefix(f, "--mod=") {
+			flags = append(flags, f)
+		}
+	}
+	return strings.Join(append(flags, "-mod=mod"), " ")
+}

@@ -1,0 +1,114 @@
+package codegen
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/nncc/nncc/frontend"
+	"github.com/nncc/nncc/passes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// exampleProgram parses and builds the example model examples/<name>/<name>.nnc,
+// with positions relative to the example's directory.
+func exampleProgram(t *testing.T, name string) *passes.Program {
+	t.Helper()
+	dir := filepath.Join(repoRoot(t), "examples", name)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	m, err := frontend.ParseFile(name + ".nnc")
+	t.Chdir(wd)
+	if err != nil {
+		t.Fatalf("parsing the %s example: %v", name, err)
+	}
+	return buildProgram(t, m)
+}
+
+// exampleCases returns the example models as harness cases.
+func exampleCases(t *testing.T) []*genCase {
+	return []*genCase{
+		newCase("example_binary", exampleProgram(t, "binary"), caseOpts{y: smallInts(0, 1)}),
+		newCase("example_mnist", exampleProgram(t, "mnist"), caseOpts{
+			x:     func(r *rand.Rand) float64 { return r.Float64() },
+			y:     smallInts(0, 9),
+			sizes: []int{64, 1, 63},
+		}),
+	}
+}
+
+// TestGolden compares the package generated for examples/binary with the files
+// under testdata/golden/binary; -update rewrites them.
+func TestGolden(t *testing.T) {
+	files, err := Generate(exampleProgram(t, "binary"), Options{Package: "binary", Source: "binary.nnc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := filepath.Join("testdata", "golden", "binary")
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		for name, src := range files {
+			writeFile(t, filepath.Join(dir, name+".golden"), src)
+		}
+		return
+	}
+
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create the golden files)", err)
+	}
+	var golden []string
+	for _, e := range entries {
+		golden = append(golden, strings.TrimSuffix(e.Name(), ".golden"))
+	}
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, golden) {
+		t.Fatalf("generated files %v, golden files %v", names, golden)
+	}
+
+	for _, name := range names {
+		want, err := os.ReadFile(filepath.Join(dir, name+".golden"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(files[name], want) {
+			t.Errorf("%s differs from its golden file (run go test -update and review the diff):\n%s", name, firstDiff(string(files[name]), string(want)))
+		}
+	}
+}
+
+// firstDiff returns the first line where got and want differ, with its number.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
+		}
+	}
+	return ""
+}

@@ -1,0 +1,11 @@
+module example.com/generate
+
+go 1.26
+
+require github.com/nncc/nncc v0.0.0
+
+require github.com/dave/jennifer v1.7.1 // indirect
+
+replace github.com/nncc/nncc => ../..
+
+tool github.com/nncc/nncc/cmd/nncc
