@@ -67,7 +67,7 @@ type generator struct {
 // fieldsReserved are the Model fields and methods that param and state fields must
 // not take.
 var fieldsReserved = []string{
-	"arenaF32", "arenaF64", "arenaI32", "arenaI64", "arenaBool", "tensors",
+	"arenaF32", "arenaF64", "arenaI32", "arenaI64", "arenaBool", "tensors", "lastCorrect",
 }
 
 func newGenerator(p *passes.Program, opts Options) (*generator, error) {
@@ -143,11 +143,13 @@ func (g *generator) checkFunctions() error {
 		if loss := ev.Graph.Output("loss"); loss == nil || !loss.IsScalar() || !loss.DType.IsFloat() {
 			return errors.New("codegen: function eval needs a float scalar output \"loss\"")
 		}
-		if c := ev.Graph.Output("correct"); c != nil && (!c.IsScalar() || !c.DType.IsInt()) {
-			return errors.New("codegen: output \"correct\" of function eval must be an integer scalar")
-		}
 		if loss := g.prog.Train.Graph.Output("loss"); loss == nil || !loss.IsScalar() || !loss.DType.IsFloat() {
 			return errors.New("codegen: function train needs a float scalar output \"loss\"")
+		}
+		for _, f := range []*passes.Function{ev, g.prog.Train} {
+			if c := f.Graph.Output("correct"); c != nil && (!c.IsScalar() || !c.DType.IsInt()) {
+				return fmt.Errorf("codegen: output \"correct\" of function %s must be an integer scalar", f.Name)
+			}
 		}
 	}
 	return nil

@@ -35,7 +35,8 @@ func allOpTests() []opTest {
 
 // TestGeneratedCode generates a package per case, compiles them together with a
 // harness and compares every method's results with the reference interpreter on
-// full and partial batches, including allocation counts and checkpoints.
+// full and partial batches, including allocation counts and checkpoints. The
+// PyTorch parity cases (torchCases) are compared with PyTorch's results as well.
 func TestGeneratedCode(t *testing.T) {
 	var cases []*genCase
 	for _, o := range allOpTests() {
@@ -43,6 +44,7 @@ func TestGeneratedCode(t *testing.T) {
 	}
 	cases = append(cases, moduleCases(t)...)
 	cases = append(cases, exampleCases(t)...)
+	cases = append(cases, torchCases(t)...)
 	dir, results, files := runHarness(t, cases)
 	if *dumpDir != "" {
 		for pkg, fs := range files {
@@ -60,6 +62,9 @@ func TestGeneratedCode(t *testing.T) {
 				t.Fatal("no harness result")
 			}
 			checkCase(t, c, res)
+			if c.check != nil {
+				c.check(t, res)
+			}
 		})
 	}
 }

@@ -21,8 +21,10 @@
 //   - Predict(x, n), which returns a view into the arena that the next call
 //     overwrites. Evaluate(x, y, n) returns the mean loss and the number of correct
 //     predictions, or -1 when the model has no "correct" output. TrainStep(x, y, n)
-//     returns the loss before the step. Each panics with a message naming the
-//     expected length when n or an argument's length is wrong;
+//     returns the loss before the step and keeps the count of correct predictions
+//     of the same forward pass for LastCorrect (-1 without a "correct" output). Each
+//     panics with a message naming the expected length when n or an argument's
+//     length is wrong;
 //   - Params and State, views of the tensors with their names and shapes;
 //     LearningRate and SetLearningRate when the train function has the state "lr";
 //   - WriteTo and ReadFrom, which store every param and state in the safetensors

@@ -34,7 +34,8 @@ func (g *generator) emitFunction(fn *passes.Function, method string) ([]jen.Code
 		return nil, err
 	}
 	results, ret := e.results()
-	e.body = append(e.body, jen.Line(), ret)
+	e.body = append(e.body, jen.Line())
+	e.body = append(e.body, ret...)
 
 	params := []jen.Code{jen.Id("x").Index().Id(goType(g.x.DType))}
 	if method != "Predict" && g.y != nil {
@@ -70,6 +71,9 @@ func (e *funcEmitter) doc() string {
 		lines = []string{
 			"TrainStep runs one optimizer step on the n samples in x with " + e.targetsText() + " y",
 			"and returns the mean loss computed before the step changed the parameters.",
+		}
+		if e.fn.Graph.Output("correct") != nil {
+			lines = append(lines, "It also counts the correct predictions of that forward pass for LastCorrect.")
 		}
 	}
 	check := "1 <= n <= MaxBatch and len(x) == Features*n"
@@ -257,21 +261,30 @@ func (e *funcEmitter) emitUpdates() error {
 	return nil
 }
 
-// results returns the method's result list and its return statement.
-func (e *funcEmitter) results() (jen.Code, jen.Code) {
+// results returns the method's result list and its closing statements: the return,
+// preceded in TrainStep by the store of the correct count.
+func (e *funcEmitter) results() (jen.Code, []jen.Code) {
 	gr := e.fn.Graph
 	switch e.method {
 	case "Predict":
 		out := gr.Output("output")
-		return jen.Index().Id(goType(out.DType)), jen.Return(e.slice(out)())
+		return jen.Index().Id(goType(out.DType)), []jen.Code{jen.Return(e.slice(out)())}
 	case "Evaluate":
 		loss := gr.Output("loss")
 		correct := jen.Lit(-1)
 		if c := gr.Output("correct"); c != nil {
 			correct = jen.Int().Parens(e.scalar(c))
 		}
-		return jen.Params(jen.Id("loss").Id(goType(loss.DType)), jen.Id("correct").Int()), jen.Return(e.scalar(loss), correct)
+		results := jen.Params(jen.Id("loss").Id(goType(loss.DType)), jen.Id("correct").Int())
+		return results, []jen.Code{jen.Return(e.scalar(loss), correct)}
 	}
 	loss := gr.Output("loss")
-	return jen.Params(jen.Id("loss").Id(goType(loss.DType))), jen.Return(e.scalar(loss))
+	results := jen.Params(jen.Id("loss").Id(goType(loss.DType)))
+	if c := gr.Output("correct"); c != nil {
+		return results, []jen.Code{
+			jen.Id("m").Dot("lastCorrect").Op("=").Int().Parens(e.scalar(c)),
+			jen.Return(e.scalar(loss)),
+		}
+	}
+	return results, []jen.Code{jen.Return(e.scalar(loss))}
 }

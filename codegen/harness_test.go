@@ -32,6 +32,14 @@ type genCase struct {
 	// panic with a message containing panicWant.
 	panicX    []float64
 	panicWant string
+	// chain, when set, holds batches that one model runs through in order, after
+	// the runs on batches: on each, Predict, Evaluate and one TrainStep, so the
+	// params and state of a step carry over to the next. The results are in
+	// harnessResult.Chain.
+	chain []genBatch
+	// check, when set, checks the harness results further, after the comparison
+	// with the reference interpreter.
+	check func(t *testing.T, res harnessResult)
 }
 
 type genBatch struct {
@@ -47,6 +55,9 @@ type harnessCase struct {
 	Steps     int
 	PanicX    []string // an x for the first batch size on which Predict must panic
 	PanicWant string   // a part of the panic message
+
+	// Chain has the batches that one model runs through in order, see genCase.chain.
+	Chain []harnessBatch
 }
 
 type harnessBatch struct {
@@ -57,6 +68,9 @@ type harnessBatch struct {
 type harnessResult struct {
 	Batches  []batchResult
 	Problems []string
+	// Chain has a result per batch of harnessCase.Chain, each with one step. Only
+	// the steps on the first and the last batch record the tensors.
+	Chain []batchResult
 }
 
 type batchResult struct {
@@ -69,6 +83,7 @@ type batchResult struct {
 
 type stepResult struct {
 	Loss    string
+	Correct int // LastCorrect after the step
 	Tensors map[string][]string
 }
 
@@ -215,14 +230,21 @@ func (c *genCase) harnessInput() harnessCase {
 	for name, w := range c.feeds {
 		in.Weights[name] = encodeFloats(w.Data)
 	}
-	for _, b := range c.batches {
+	in.Batches = encodeBatches(c.batches)
+	in.Chain = encodeBatches(c.chain)
+	return in
+}
+
+func encodeBatches(batches []genBatch) []harnessBatch {
+	var out []harnessBatch
+	for _, b := range batches {
 		hb := harnessBatch{N: b.n, X: encodeFloats(b.x.Data)}
 		if b.y != nil {
 			hb.Y = encodeFloats(b.y.Data)
 		}
-		in.Batches = append(in.Batches, hb)
+		out = append(out, hb)
 	}
-	return in
+	return out
 }
 
 // harnessView is what the template needs to know about one case.
@@ -271,17 +293,21 @@ import (
 
 type harnessCase struct {
 	Weights map[string][]string
-	Batches []struct {
-		N    int
-		X, Y []string
-	}
+	Batches   []harnessBatch
 	Steps     int
 	PanicX    []string
 	PanicWant string
+	Chain     []harnessBatch
+}
+
+type harnessBatch struct {
+	N    int
+	X, Y []string
 }
 
 type stepResult struct {
 	Loss    string
+	Correct int // LastCorrect after the step
 	Tensors map[string][]string
 }
 
@@ -296,6 +322,7 @@ type batchResult struct {
 type harnessResult struct {
 	Batches  []batchResult
 	Problems []string
+	Chain    []batchResult
 }
 
 type number interface {
@@ -468,12 +495,30 @@ func run_{{.Pkg}}(in harnessCase) harnessResult {
 		r.Allocs["Evaluate"] = testing.AllocsPerRun(3, func() { m.Evaluate(x, y, b.N) })
 		for range in.Steps {
 			loss := m.TrainStep(x, y, b.N)
-			r.Steps = append(r.Steps, stepResult{Loss: encOne(loss), Tensors: dump(m)})
+			r.Steps = append(r.Steps, stepResult{Loss: encOne(loss), Correct: m.LastCorrect(), Tensors: dump(m)})
 		}
 		r.Allocs["TrainStep"] = testing.AllocsPerRun(3, func() { m.TrainStep(x, y, b.N) })
 {{- end}}
 		res.Batches = append(res.Batches, r)
 	}
+{{- if .Train}}
+	if len(in.Chain) > 0 {
+		m := {{.Pkg}}.NewSeeded(1)
+		load(m, in.Weights)
+		for i, b := range in.Chain {
+			x, y := conv[{{.XType}}](b.X), conv[{{.YType}}](b.Y)
+			r := batchResult{Predict: {{.Encode}}(m.Predict(x, b.N))}
+			loss, correct := m.Evaluate(x, y, b.N)
+			r.Loss, r.Correct = encOne(loss), correct
+			s := stepResult{Loss: encOne(m.TrainStep(x, y, b.N)), Correct: m.LastCorrect()}
+			if i == 0 || i == len(in.Chain)-1 {
+				s.Tensors = dump(m)
+			}
+			r.Steps = append(r.Steps, s)
+			res.Chain = append(res.Chain, r)
+		}
+	}
+{{- end}}
 	a := {{.Pkg}}.NewSeeded(1)
 	load(a, in.Weights)
 	predict := func(x []string, n int) { a.Predict(conv[{{.XType}}](x), n) }

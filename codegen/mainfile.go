@@ -15,7 +15,9 @@ import (
 // package generated for p at import path modelImport and runs it through
 // runtime/cli.Main, with the data and training setup of p's module as defaults. An
 // unexported adapter implements cli.Model over the generated Model, converting
-// batches between float32 and the model's dtypes where they differ.
+// batches between float32 and the model's dtypes where they differ. Its TrainBatch
+// returns TrainStep's loss and LastCorrect, and its Info marks a model trained with
+// BCE with logits as Binary.
 //
 // GenerateMain returns an error if modelImport is not a valid import path, or if p
 // has no train function or no input y, which the command line needs to train.
@@ -199,6 +201,13 @@ func (a *adapterEmitter) emitAdapterType(f *jen.File) {
 	f.Line()
 }
 
+// binary reports whether the model's targets are 0/1 labels with one output logit
+// each: a model trained with BCE with logits.
+func (a *adapterEmitter) binary() bool {
+	return a.g.prog.Module.Loss == ir.LossBCEWithLogits && !a.classifier() &&
+		a.g.y.Shape.StaticElems() == a.g.prog.Predict.Graph.Output("output").Shape.StaticElems()
+}
+
 func (a *adapterEmitter) emitInfo(f *jen.File) {
 	classes, targets := jen.Lit(0), jen.Lit(0)
 	switch {
@@ -217,6 +226,7 @@ func (a *adapterEmitter) emitInfo(f *jen.File) {
 			keyValue("Outputs", a.model("Outputs")),
 			keyValue("Classes", classes),
 			keyValue("Targets", targets),
+			keyValue("Binary", jen.Lit(a.binary())),
 		}, 1)...)),
 	)
 	f.Line()
@@ -252,28 +262,26 @@ func (a *adapterEmitter) emitBatches(f *jen.File) {
 	}
 	lossType := a.g.prog.Train.Graph.Output("loss").DType
 
-	f.Func().Add(recv()).Id("TrainBatch").Params(batchParams()...).Float32().Block(
-		jen.Return(toFloat32(lossType, jen.Id("a").Dot("m").Dot("TrainStep").Call(x, y, jen.Id("n")))),
+	f.Func().Add(recv()).Id("TrainBatch").Params(batchParams()...).Params(jen.Float32(), jen.Int()).Block(
+		jen.Id("loss").Op(":=").Id("a").Dot("m").Dot("TrainStep").Call(x, y, jen.Id("n")),
+		jen.Return(toFloat32(lossType, jen.Id("loss")), jen.Id("a").Dot("m").Dot("LastCorrect").Call()),
 	)
 	f.Line()
 
+	// Evaluate's correct count is -1 when the model has none. A classifier without
+	// one gets the adapter's count of the samples whose highest output is the label.
+	// NOTE: TrainBatch passes on LastCorrect, which is -1 for such a classifier, so
+	// its training accuracy is not reported. Counting it would take another forward
+	// pass per step.
 	evalLoss := jen.Id("a").Dot("m").Dot("Evaluate").Call(x, y, jen.Id("n"))
-	var evalBody []jen.Code
-	switch {
-	case a.g.prog.Eval.Graph.Output("correct") != nil:
-		evalBody = []jen.Code{
-			jen.List(jen.Id("loss"), jen.Id("correct")).Op(":=").Add(evalLoss),
-			jen.Return(toFloat32(lossType, jen.Id("loss")), jen.Id("correct")),
-		}
-	case a.classifier():
+	evalBody := []jen.Code{
+		jen.List(jen.Id("loss"), jen.Id("correct")).Op(":=").Add(evalLoss),
+		jen.Return(toFloat32(lossType, jen.Id("loss")), jen.Id("correct")),
+	}
+	if a.classifier() && a.g.prog.Eval.Graph.Output("correct") == nil {
 		evalBody = []jen.Code{
 			jen.List(jen.Id("loss"), jen.Id("_")).Op(":=").Add(evalLoss),
 			jen.Return(toFloat32(lossType, jen.Id("loss")), jen.Id("a").Dot("countCorrect").Call(jen.Id("x"), jen.Id("labels"), jen.Id("n"))),
-		}
-	default:
-		evalBody = []jen.Code{
-			jen.List(jen.Id("loss"), jen.Id("_")).Op(":=").Add(evalLoss),
-			jen.Return(toFloat32(lossType, jen.Id("loss")), jen.Lit(0)),
 		}
 	}
 	f.Func().Add(recv()).Id("EvalBatch").Params(batchParams()...).Params(jen.Float32(), jen.Int()).Block(evalBody...)

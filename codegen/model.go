@@ -32,8 +32,9 @@ func (g *generator) packageDoc() string {
 		"samples, n <= MaxBatch, stored one after another in one slice.")
 	if g.prog.Train != nil {
 		lines = append(lines,
-			"TrainStep runs one optimizer step on a batch, and Evaluate measures the loss",
-			"without changing the model.")
+			"TrainStep runs one optimizer step on a batch, and LastCorrect tells how many of",
+			"its predictions were correct before the step. Evaluate measures the loss without",
+			"changing the model.")
 	}
 	lines = append(lines,
 		"WriteTo and ReadFrom save and load the parameters and state in the safetensors",
@@ -52,6 +53,9 @@ func (g *generator) emitModel(f *jen.File) {
 	g.emitStruct(f)
 	g.emitConstructors(f)
 	g.emitTensorLists(f)
+	if g.prog.Train != nil {
+		g.emitLastCorrect(f)
+	}
 	if g.lr != nil {
 		t := goType(g.lr.dtype)
 		lr := jen.Id("m").Dot(g.lr.field).Index(jen.Lit(0))
@@ -116,6 +120,11 @@ func (g *generator) emitStruct(f *jen.File) {
 		for _, dt := range g.arenas {
 			fields = append(fields, jen.Id(arenaField(dt)).Index().Id(goType(dt)))
 		}
+	}
+	if g.trainCounts() {
+		fields = append(fields, jen.Line(),
+			jen.Comment("// lastCorrect is the \"correct\" output of the last TrainStep."),
+			jen.Id("lastCorrect").Int())
 	}
 	f.Comment("// Model holds the parameters and state of the model and the arenas its methods\n" +
 		"// compute in. Create it with New or NewSeeded; the zero Model is not usable.")
@@ -210,6 +219,28 @@ func (g *generator) emitTensorLists(f *jen.File) {
 	f.Func().Add(recv()).Id("tensors").Params().Add(jen.Index().Qual(runtimePath, "Tensor")).Block(
 		jen.Return(jen.Append(jen.Id("m").Dot("Params").Call(), jen.Id("m").Dot("State").Call().Op("..."))),
 	)
+	f.Line()
+}
+
+// trainCounts reports whether the train function has the output "correct", which
+// TrainStep stores for LastCorrect.
+func (g *generator) trainCounts() bool {
+	return g.prog.Train != nil && g.prog.Train.Graph.Output("correct") != nil
+}
+
+// emitLastCorrect adds the LastCorrect method.
+func (g *generator) emitLastCorrect(f *jen.File) {
+	var result jen.Code = jen.Lit(-1)
+	doc := "// LastCorrect returns -1: the model has no \"correct\" output to count correct\n" +
+		"// predictions."
+	if g.trainCounts() {
+		result = jen.Id("m").Dot("lastCorrect")
+		doc = "// LastCorrect returns the number of correct predictions in the batch of the last\n" +
+			"// TrainStep, counted as Evaluate counts them, from the parameters before the step\n" +
+			"// changed them. It returns 0 before the first TrainStep."
+	}
+	f.Comment(doc)
+	f.Func().Params(jen.Id("m").Op("*").Id("Model")).Id("LastCorrect").Params().Int().Block(jen.Return(result))
 	f.Line()
 }
 

@@ -210,7 +210,8 @@ func checkCase(t *testing.T, c *genCase, res harnessResult) {
 }
 
 // checkSteps replays the train steps in the interpreter, feeding each step's
-// updates to the next, and compares the losses and every param and state.
+// updates to the next, and compares the losses, the correct counts (-1 without a
+// "correct" output) and every param and state.
 func checkSteps(t *testing.T, c *genCase, at string, feeds map[string]*interp.Tensor, n int, steps []stepResult) {
 	t.Helper()
 	if len(steps) != c.steps {
@@ -220,6 +221,13 @@ func checkSteps(t *testing.T, c *genCase, at string, feeds map[string]*interp.Te
 		outs, ups := runInterp(t, c.prog.Train, n, feeds)
 		step := fmt.Sprintf("%s: TrainStep %d", at, s+1)
 		compare(t, step+" loss", outs["loss"], decodeFloats(t, []string{got.Loss}))
+		wantCorrect := -1
+		if correct := outs["correct"]; correct != nil {
+			wantCorrect = int(correct.Data[0])
+		}
+		if got.Correct != wantCorrect {
+			t.Errorf("%s: LastCorrect = %d, want %d", step, got.Correct, wantCorrect)
+		}
 		for name, w := range ups {
 			feeds[name] = w
 		}

@@ -92,7 +92,7 @@ func TestParseMNISTExample(t *testing.T) {
 	if mod.Name != "mnist_mlp" || mod.File != mnistFile || mod.Loss != ir.LossCrossEntropy || mod.Classes != 10 {
 		t.Errorf("module %q file %q loss %v classes %d", mod.Name, mod.File, mod.Loss, mod.Classes)
 	}
-	wantOpt := ir.Optimizer{Kind: ir.OptSGD, LR: 0.1, Momentum: 0.9, Pos: mod.Optimizer.Pos}
+	wantOpt := ir.Optimizer{Kind: ir.OptSGD, LR: 0.05, Momentum: 0.9, Pos: mod.Optimizer.Pos}
 	if mod.Optimizer != wantOpt || mod.Optimizer.Pos.Line != 17 {
 		t.Errorf("optimizer %+v, want %+v at line 17", mod.Optimizer, wantOpt)
 	}
@@ -183,7 +183,7 @@ func buildMNIST(t *testing.T) *ir.Module {
 	logits := m.Dense(h, 10, "fc2")
 	m.Output(logits)
 	m.CrossEntropy(logits, y)
-	m.SGD(SGDConfig{LR: 0.1, Momentum: 0.9})
+	m.SGD(SGDConfig{LR: 0.05, Momentum: 0.9})
 	m.Train(ir.TrainConfig{Dataset: "mnist", LabelColumn: -1, BatchSize: 64, Epochs: 5, Seed: 1, Shuffle: true})
 	mod, err := m.Build()
 	if err != nil {

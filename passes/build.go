@@ -62,16 +62,19 @@ func Build(m *ir.Module, opts Options) (*Program, error) {
 
 // derive returns the function called name cut from a clone of m's forward graph.
 // Each function keeps its outputs, every param and state, and what those outputs
-// and updates need. Predict keeps the input x. Eval and train keep x and, if the
-// graph has it, y. Only train keeps the forward graph's updates (such as running
-// statistics), so predict and eval leave state unchanged.
+// and updates need. Predict keeps the output "output" and the input x. Eval and
+// train keep "loss" and, if the graph has it, "correct", and the inputs x and y.
+// Train computes "correct" from the same forward values as the loss, so it counts
+// the predictions of the parameters before the step. Only train keeps the forward
+// graph's updates (such as running statistics), so predict and eval leave state
+// unchanged.
 func derive(m *ir.Module, name string) (*Function, error) {
 	g, _ := m.Forward.Clone()
 	g.Name = name
 	outputs := map[string][]string{
 		"predict": {"output"},
 		"eval":    {"loss", "correct"},
-		"train":   {"loss"},
+		"train":   {"loss", "correct"},
 	}[name]
 
 	var kept []ir.Output

@@ -67,7 +67,7 @@ func TestBuildMLPFunctions(t *testing.T) {
 	}{
 		{p.Predict, "predict", []string{"output"}, []string{"x"}, nil, nil},
 		{p.Eval, "eval", []string{"loss", "correct"}, []string{"x", "y"}, nil, nil},
-		{p.Train, "train", []string{"loss"}, []string{"x", "y"},
+		{p.Train, "train", []string{"loss", "correct"}, []string{"x", "y"},
 			[]string{"lr", "step", "fc1.weight.momentum", "fc1.bias.momentum", "fc2.weight.momentum", "fc2.bias.momentum"},
 			[]string{"step", "fc1.weight.momentum", "fc1.weight", "fc1.bias.momentum", "fc1.bias",
 				"fc2.weight.momentum", "fc2.weight", "fc2.bias.momentum", "fc2.bias"}},
@@ -140,7 +140,8 @@ func run(t *testing.T, g *ir.Graph, n int, feeds map[string]*interp.Tensor) (out
 
 // TestBuildKeepsResults checks that the optimized functions compute what the
 // forward graph computes, bit for bit, on a full and a partial batch, with and
-// without the optional passes.
+// without the optional passes. For train that includes "correct", which must
+// count the predictions of the parameters before the step.
 func TestBuildKeepsResults(t *testing.T) {
 	for _, disable := range [][]string{nil, {"fold-constants", "simplify", "cse", "dce"}} {
 		for _, dt := range []ir.DType{f32, f64} {
@@ -152,6 +153,9 @@ func TestBuildKeepsResults(t *testing.T) {
 				want, _ := run(t, m.Forward, n, feeds)
 				for _, f := range []*Function{p.Predict, p.Eval, p.Train} {
 					got, _ := run(t, f.Graph, n, feeds)
+					if f != p.Predict && got["correct"] == nil {
+						t.Errorf("%s %s: no output \"correct\"", dt, f.Name)
+					}
 					for name, tensor := range got {
 						if !slices.Equal(tensor.Data, want[name].Data) {
 							t.Errorf("%s %s n=%d disable=%v: output %q = %v, want %v", dt, f.Name, n, disable, name, tensor, want[name])
@@ -222,6 +226,17 @@ func TestBuildDeterministic(t *testing.T) {
 	for range 5 {
 		if again := dumpProgram(mustBuild(t, mnistModule(t, f32, 8, 6, 4, 3, adam), Options{})); again != first {
 			t.Fatalf("a second Build differs:\n%s\nfirst:\n%s", again, first)
+		}
+	}
+}
+
+// TestBuildWithoutCorrect checks that a module without a "correct" output gets
+// eval and train functions without one.
+func TestBuildWithoutCorrect(t *testing.T) {
+	p := mustBuild(t, binaryModule(t, f32, 4, 3, 6, sgd), Options{})
+	for _, f := range []*Function{p.Eval, p.Train} {
+		if got := outputNames(f.Graph); !slices.Equal(got, []string{"loss"}) {
+			t.Errorf("%s: outputs %v, want [loss]", f.Name, got)
 		}
 	}
 }

@@ -9,7 +9,7 @@ type Program struct {
 	Module  *ir.Module
 	Predict *Function // inputs x; output "output"
 	Eval    *Function // inputs x, y; outputs "loss" and, if the module has it, "correct"
-	Train   *Function // inputs x, y; output "loss"; updates of every param and optimizer state
+	Train   *Function // as Eval, computed before the step; updates of every param and state
 }
 
 // Function is one graph of a program with its schedule and memory plan.

@@ -14,16 +14,21 @@ import (
 
 // Model is the interface a generated model package is adapted to so that Main can drive
 // it. Batches hold n samples, 1 <= n <= Info().MaxBatch; x is row-major n×Features.
-// Classification models read labels (n class indices) and get nil values; regression
-// models read values (n×Targets) and get nil labels.
+// Classification models read labels (n class indices) and get nil values; models with
+// float targets read values (n×Targets) and get nil labels.
+//
+// The correct count of a batch is the numerator of the accuracy. For class labels it
+// counts the samples whose first highest output is the label, at most n. For 0/1
+// targets (Info.Binary) it counts the targets matched by their thresholded output, at
+// most n×Targets. A model that counts nothing, such as a regression model, returns -1.
 type Model interface {
 	// Info returns the model's shapes.
 	Info() Info
 	// TrainBatch runs one optimizer step on the batch and returns the mean loss over its
-	// samples, computed before the update.
-	TrainBatch(x []float32, labels []int32, values []float32, n int) (loss float32)
-	// EvalBatch returns the mean loss over the batch and, for classification, the number
-	// of samples whose highest-scoring output is the label. It does not change the weights.
+	// samples and the correct count, both computed from the weights before the update.
+	TrainBatch(x []float32, labels []int32, values []float32, n int) (loss float32, correct int)
+	// EvalBatch returns the mean loss over the batch and the correct count. It does not
+	// change the weights.
 	EvalBatch(x []float32, labels []int32, values []float32, n int) (loss float32, correct int)
 	// PredictBatch returns the n×Outputs outputs for the batch, row-major. The slice may
 	// be reused by the next call.
@@ -44,8 +49,12 @@ type Info struct {
 	MaxBatch int    // largest batch the model accepts
 	Features int    // input features per sample
 	Outputs  int    // outputs per sample
-	Classes  int    // number of classes, or 0 for a regression model
-	Targets  int    // regression targets per sample, or 0 for a classifier
+	Classes  int    // number of classes, or 0 for a model with float targets
+	Targets  int    // float targets per sample, or 0 for a classifier
+	// Binary marks float targets that are 0/1 labels, one output logit each, as for a
+	// model trained with BCE with logits. The predicted label of a logit is 1 when the
+	// logit is positive; predict prints it.
+	Binary bool
 }
 
 // Config holds the data and training defaults compiled into a model binary; flags
@@ -171,6 +180,9 @@ func checkInfo(info Info) error {
 	}
 	if (info.Classes > 0) == (info.Targets > 0) {
 		return fmt.Errorf("model info %+v needs exactly one of Classes and Targets > 0", info)
+	}
+	if info.Binary && info.Outputs != info.Targets {
+		return fmt.Errorf("model info %+v is binary, so it needs one output per target", info)
 	}
 	return nil
 }

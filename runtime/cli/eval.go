@@ -2,7 +2,8 @@ package cli
 
 import "fmt"
 
-// evalSummary is the JSON line printed by eval; test_accuracy is null for regression.
+// evalSummary is the JSON line printed by eval. Its test_accuracy is null for a model
+// that counts no correct predictions, such as a regression model.
 type evalSummary struct {
 	Model        string `json:"model"`
 	TestSamples  int    `json:"test_samples"`
@@ -13,8 +14,8 @@ type evalSummary struct {
 
 func cmdEval(args []string, m Model, info Info, cfg Config, e *env) error {
 	fs := newFlagSet(info, "eval", "[flags]",
-		"Evaluates the model on the test set, printing the loss, the accuracy for a classifier\n"+
-			"and a JSON summary on stdout.", e)
+		"Evaluates the model on the test set, printing the loss, the accuracy for a model\n"+
+			"that counts correct predictions and a JSON summary on stdout.", e)
 	load := fs.String("load", "", "read weights from this safetensors `checkpoint`")
 	testFlag := fs.String("test", "", "test data: a CSV `file`, or IMAGES,LABELS for IDX")
 	dataFlag := fs.String("data", "", "MNIST `directory`, for models trained on MNIST")
@@ -37,11 +38,10 @@ func cmdEval(args []string, m Model, info Info, cfg Config, e *env) error {
 	}
 
 	start := e.now()
-	loss, acc := evaluate(m, test, *batch)
-	classifier := info.Classes > 0
+	loss, acc, counted := evaluate(m, info, test, *batch)
 	seconds := e.now().Sub(start).Seconds()
 	line := fmt.Sprintf("test_loss %.4f", loss)
-	if classifier {
+	if counted {
 		line += fmt.Sprintf("  test_acc %.4f", acc)
 	}
 	fmt.Fprintf(e.stdout, "%s  %d samples  %.1fs\n", line, test.N, seconds)
@@ -49,7 +49,7 @@ func cmdEval(args []string, m Model, info Info, cfg Config, e *env) error {
 		Model:        info.Name,
 		TestSamples:  test.N,
 		TestLoss:     jsonNumber(loss, true),
-		TestAccuracy: jsonNumber(acc, classifier),
+		TestAccuracy: jsonNumber(acc, counted),
 		Seconds:      jsonNumber(seconds, true),
 	})
 }

@@ -23,6 +23,9 @@ func cmdInfo(args []string, m Model, info Info, cfg Config, e *env) error {
 	} else {
 		fmt.Fprintf(w, "targets        %d\n", info.Targets)
 	}
+	if info.Binary {
+		fmt.Fprintln(w, "binary         true")
+	}
 	fmt.Fprintf(w, "max_batch      %d\n", info.MaxBatch)
 
 	fmt.Fprintf(w, "learning_rate  %g\n", m.LearningRate())

@@ -9,7 +9,8 @@ import (
 )
 
 // linearModel is a hand-written model for the tests: one dense layer trained by SGD,
-// with softmax cross-entropy for classification or mean squared error for regression.
+// with softmax cross-entropy for classification, BCE with logits for 0/1 targets
+// (Info.Binary) or mean squared error for regression.
 type linearModel struct {
 	info Info
 	w    []float32 // Features×Outputs
@@ -19,6 +20,7 @@ type linearModel struct {
 
 	panicInTrain bool // makes TrainBatch panic
 	failWrite    bool // makes WriteTo fail after writing a few bytes
+	evalCalls    int  // number of EvalBatch calls
 }
 
 func newClassifier(features, classes int) *linearModel {
@@ -27,6 +29,10 @@ func newClassifier(features, classes int) *linearModel {
 
 func newRegressor(features, targets int) *linearModel {
 	return newLinear(Info{Name: "linreg", MaxBatch: 64, Features: features, Outputs: targets, Targets: targets})
+}
+
+func newBinary(features, targets int) *linearModel {
+	return newLinear(Info{Name: "binreg", MaxBatch: 64, Features: features, Outputs: targets, Targets: targets, Binary: true})
 }
 
 func newLinear(info Info) *linearModel {
@@ -65,20 +71,18 @@ func (m *linearModel) forward(x []float32, n int) []float32 {
 	return out
 }
 
-// lossAndGrad returns the mean loss of the batch and overwrites out with the gradient of
-// the loss with respect to out.
+// lossAndGrad returns the mean loss of the batch and the correct count as Model
+// documents it, and overwrites out with the gradient of the loss with respect to out.
 func (m *linearModel) lossAndGrad(out []float32, labels []int32, values []float32, n int) (loss float64, correct int) {
+	switch {
+	case m.info.Binary:
+		return m.bceAndGrad(out, values, n)
+	case m.info.Classes == 0:
+		return m.mseAndGrad(out, values, n), -1
+	}
 	k := m.info.Outputs
 	for i := range n {
 		row := out[i*k : (i+1)*k]
-		if m.info.Classes == 0 {
-			for j := range row {
-				d := float64(row[j] - values[i*k+j])
-				loss += d * d / float64(k)
-				row[j] = float32(2 * d / float64(k*n))
-			}
-			continue
-		}
 		if argmax(row) == int(labels[i]) {
 			correct++
 		}
@@ -99,13 +103,39 @@ func (m *linearModel) lossAndGrad(out []float32, labels []int32, values []float3
 	return loss / float64(n), correct
 }
 
-func (m *linearModel) TrainBatch(x []float32, labels []int32, values []float32, n int) float32 {
+// mseAndGrad is lossAndGrad for the mean squared error.
+func (m *linearModel) mseAndGrad(out, values []float32, n int) (loss float64) {
+	k := m.info.Outputs
+	for i, v := range out[:n*k] {
+		d := float64(v - values[i])
+		loss += d * d
+		out[i] = float32(2 * d / float64(k*n))
+	}
+	return loss / float64(k*n)
+}
+
+// bceAndGrad is lossAndGrad for BCE with logits, counting the targets whose logit
+// is positive exactly when the target is above 0.5.
+func (m *linearModel) bceAndGrad(out, values []float32, n int) (loss float64, correct int) {
+	k := m.info.Outputs
+	for i, v := range out[:n*k] {
+		z, y := float64(v), float64(values[i])
+		if (z > 0) == (y > 0.5) {
+			correct++
+		}
+		loss += max(z, 0) - z*y + math.Log1p(math.Exp(-math.Abs(z)))
+		out[i] = float32((1/(1+math.Exp(-z)) - y) / float64(k*n))
+	}
+	return loss / float64(k*n), correct
+}
+
+func (m *linearModel) TrainBatch(x []float32, labels []int32, values []float32, n int) (float32, int) {
 	m.check("TrainBatch", x, labels, values, n)
 	if m.panicInTrain {
 		panic("linearModel: injected failure")
 	}
 	grad := m.forward(x, n)
-	loss, _ := m.lossAndGrad(grad, labels, values, n)
+	loss, correct := m.lossAndGrad(grad, labels, values, n)
 	k := m.info.Outputs
 	for i := range n {
 		for j := range k {
@@ -116,11 +146,12 @@ func (m *linearModel) TrainBatch(x []float32, labels []int32, values []float32, 
 			}
 		}
 	}
-	return float32(loss)
+	return float32(loss), correct
 }
 
 func (m *linearModel) EvalBatch(x []float32, labels []int32, values []float32, n int) (float32, int) {
 	m.check("EvalBatch", x, labels, values, n)
+	m.evalCalls++
 	loss, correct := m.lossAndGrad(m.forward(x, n), labels, values, n)
 	return float32(loss), correct
 }

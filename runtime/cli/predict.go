@@ -12,8 +12,14 @@ import (
 
 func cmdPredict(args []string, m Model, info Info, e *env) error {
 	output := fmt.Sprintf("the %d outputs", info.Outputs)
-	if info.Classes > 0 {
+	switch {
+	case info.Classes > 0:
 		output = "the predicted class, then " + output
+	case info.Binary && info.Outputs == 1:
+		output = "the predicted label\n(1 for a positive logit, else 0), then the logit"
+	case info.Binary:
+		output = fmt.Sprintf("the %d predicted labels\n(1 for a positive logit, else 0), then the %d logits",
+			info.Outputs, info.Outputs)
 	}
 	fs := newFlagSet(info, "predict", "[flags] [FILE.csv | -]",
 		fmt.Sprintf("Reads one sample of %d features per CSV row from FILE.csv, or from standard input\n"+
@@ -45,7 +51,7 @@ func cmdPredict(args []string, m Model, info Info, e *env) error {
 }
 
 // writePredictions runs the model on x in batches of MaxBatch and prints one CSV row per
-// sample.
+// sample: the predicted class or labels first if the model has them, then the outputs.
 func writePredictions(w io.Writer, m Model, info Info, x []float32, n int) error {
 	out := bufio.NewWriter(w)
 	var row []byte
@@ -60,9 +66,14 @@ func writePredictions(w io.Writer, m Model, info Info, x []float32, n int) error
 		for i := range size {
 			outputs := y[i*info.Outputs : (i+1)*info.Outputs]
 			row = row[:0]
-			if info.Classes > 0 {
+			switch {
+			case info.Classes > 0:
 				row = strconv.AppendInt(row, int64(argmax(outputs)), 10)
 				row = append(row, ',')
+			case info.Binary:
+				for _, v := range outputs {
+					row = append(row, binaryLabel(v), ',')
+				}
 			}
 			for j, v := range outputs {
 				if j > 0 {
@@ -92,4 +103,13 @@ func argmax(v []float32) int {
 		}
 	}
 	return best
+}
+
+// binaryLabel returns the label that logit v predicts, '1' when v is positive and '0'
+// otherwise (NaN included), the threshold the models' correct counts use.
+func binaryLabel(v float32) byte {
+	if v > 0 {
+		return '1'
+	}
+	return '0'
 }

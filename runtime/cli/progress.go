@@ -18,16 +18,26 @@ const (
 type progress struct {
 	e          *env
 	epochs     int
-	perEpoch   int // samples per epoch
-	start      time.Time
-	last       time.Time
-	lineLen    int // length of the line drawn on the terminal, 0 if none
-	doneBefore int // samples of the run finished before the current epoch
+	perEpoch   int       // samples per epoch
+	start      time.Time // start of the run
+	epochStart time.Time // start of the current epoch's training pass
+	last       time.Time // time of the last report
+	lineLen    int       // length of the line drawn on the terminal, 0 if none
+	doneBefore int       // samples of the run finished before the current epoch
 }
 
 func newProgress(e *env, epochs, perEpoch int) *progress {
 	now := e.now()
 	return &progress{e: e, epochs: epochs, perEpoch: perEpoch, start: now, last: now}
+}
+
+// startEpoch records now as the start of the next epoch's training pass, from which
+// the samples/s of the reports count.
+func (p *progress) startEpoch(now time.Time) {
+	if p == nil {
+		return
+	}
+	p.epochStart = now
 }
 
 // update reports that seen samples of epoch (1-based) are done with the given mean loss
@@ -46,14 +56,14 @@ func (p *progress) update(epoch, seen int, loss float64) {
 	}
 	p.last = now
 
+	// The ETA extrapolates the wall time per sample of the whole run so far, so it
+	// includes the test evaluations that samples/s leaves out.
 	done := p.doneBefore + seen
-	elapsed := now.Sub(p.start).Seconds()
-	rate := float64(done) / max(elapsed, 1e-9)
 	remaining := p.epochs*p.perEpoch - done
-	eta := time.Duration(float64(remaining) / max(rate, 1e-9) * float64(time.Second))
+	eta := time.Duration(float64(remaining) / throughput(done, now.Sub(p.start)) * float64(time.Second))
 	line := fmt.Sprintf("epoch %d/%d  %d/%d (%.0f%%)  loss %.4f  %.0f samples/s  ETA %s",
 		epoch, p.epochs, seen, p.perEpoch, 100*float64(seen)/float64(max(p.perEpoch, 1)),
-		loss, rate, formatDuration(eta))
+		loss, throughput(seen, now.Sub(p.epochStart)), formatDuration(eta))
 	if p.e.terminal {
 		pad := max(p.lineLen-len(line), 0)
 		fmt.Fprintf(p.e.stderr, "\r%s%s", line, strings.Repeat(" ", pad))

@@ -20,20 +20,35 @@ type trainOptions struct {
 	quiet         bool
 }
 
-// epochResult holds the metrics of one epoch. Accuracies apply only to classifiers and
-// test metrics only when there is a test set.
+// epochResult holds the metrics of one epoch. Accuracies apply only when the model
+// counted correct predictions, and test metrics only when there is a test set.
 type epochResult struct {
-	classifier, tested  bool
-	trainLoss, trainAcc float64
-	testLoss, testAcc   float64
-	samplesPerSec       float64 // training samples per second spent in TrainBatch
-	elapsed             time.Duration
+	trainCounted, testCounted bool
+	tested                    bool
+	trainLoss, trainAcc       float64
+	testLoss, testAcc         float64
+	samples                   int           // training samples of the epoch
+	trainTime                 time.Duration // wall time of the training pass over them
+	elapsed                   time.Duration // wall time of the epoch, evaluation included
+}
+
+// throughputHelp defines samples/s for the help text. The progress line, the epoch
+// lines and the summary all compute it by throughput over wall time so measured.
+const throughputHelp = "samples/s is training samples per second of wall time spent in training\n" +
+	"passes, batching the data included and the test evaluation excluded: over the\n" +
+	"current epoch in the progress and epoch lines, over all epochs in the summary."
+
+// throughput returns samples per second of d, the rate that samples/s reports.
+func throughput(samples int, d time.Duration) float64 {
+	return float64(samples) / max(d.Seconds(), 1e-9)
 }
 
 func cmdTrain(args []string, m Model, info Info, cfg Config, e *env) error {
 	fs := newFlagSet(info, "train", "[flags]",
 		"Trains the model, printing one line per epoch and a JSON summary on stdout and\n"+
-			"progress on stderr. samples/s counts only the time spent in training steps.", e)
+			"progress on stderr. Accuracy is reported for models that count correct\n"+
+			"predictions; training accuracy counts each batch before its update step.\n"+
+			throughputHelp, e)
 	epochs := fs.Int("epochs", defaultInt(cfg.Epochs, 1), "number of `passes` over the training data")
 	batch := fs.Int("batch", defaultInt(cfg.BatchSize, info.MaxBatch),
 		fmt.Sprintf("`samples` per training step, 1 to %d", info.MaxBatch))
@@ -102,13 +117,15 @@ func trainEpochs(m Model, info Info, train, test *data.Dataset, opts trainOption
 	var trainTime time.Duration
 	for epoch := 1; epoch <= opts.epochs; epoch++ {
 		epochStart := e.now()
-		res, stepTime := trainEpoch(m, info, batcher, epoch, prog, e)
-		trainTime += stepTime
+		prog.startEpoch(epochStart)
+		res := trainEpoch(m, info, batcher, epoch, prog)
+		res.trainTime = e.now().Sub(epochStart)
+		trainTime += res.trainTime
 		prog.endEpoch()
 
 		if test != nil {
 			res.tested = true
-			res.testLoss, res.testAcc = evaluate(m, test, opts.batch)
+			res.testLoss, res.testAcc, res.testCounted = evaluate(m, info, test, opts.batch)
 		}
 		res.elapsed = e.now().Sub(epochStart)
 		if !opts.quiet {
@@ -117,26 +134,25 @@ func trainEpochs(m Model, info Info, train, test *data.Dataset, opts trainOption
 		last = res
 	}
 
-	samples := float64(train.N) * float64(opts.epochs)
 	return trainSummary{
 		Model:         info.Name,
 		Epochs:        opts.epochs,
 		BatchSize:     opts.batch,
 		TrainSamples:  train.N,
 		TrainLoss:     jsonNumber(last.trainLoss, true),
-		TrainAccuracy: jsonNumber(last.trainAcc, last.classifier),
+		TrainAccuracy: jsonNumber(last.trainAcc, last.trainCounted),
 		TestLoss:      jsonNumber(last.testLoss, last.tested),
-		TestAccuracy:  jsonNumber(last.testAcc, last.tested && last.classifier),
-		SamplesPerSec: jsonNumber(samples/trainTime.Seconds(), true),
+		TestAccuracy:  jsonNumber(last.testAcc, last.tested && last.testCounted),
+		SamplesPerSec: jsonNumber(throughput(train.N*opts.epochs, trainTime), true),
 		Seconds:       jsonNumber(e.now().Sub(start).Seconds(), true),
 	}
 }
 
 // trainSummary is the JSON line printed after training, with the metrics of the last
-// epoch. A metric that does not apply, such as the accuracy of a regression model or test
-// metrics without test data, is null, and so is one that is not finite. SamplesPerSec
-// counts only the time spent in TrainBatch. Seconds is the wall time of the whole loop,
-// evaluation included.
+// epoch. A metric that does not apply, such as the accuracy of a model that counts no
+// correct predictions or test metrics without test data, is null, and so is one that
+// is not finite. SamplesPerSec is the throughput over the training passes of all
+// epochs; Seconds is the wall time of the whole loop, evaluation included.
 type trainSummary struct {
 	Model         string `json:"model"`
 	Epochs        int    `json:"epochs"`
@@ -150,47 +166,45 @@ type trainSummary struct {
 	Seconds       any    `json:"seconds"`
 }
 
-// trainEpoch runs one epoch and returns its training metrics and the time spent in
-// TrainBatch. Training accuracy is measured by EvalBatch on each batch just before its
-// update step, so it averages over the weights as they change during the epoch.
-func trainEpoch(m Model, info Info, b *data.Batcher, epoch int, prog *progress, e *env) (
-	epochResult, time.Duration) {
+// trainEpoch runs one epoch and returns its training metrics. The training accuracy
+// is the correct count that TrainBatch reports for each batch before its update, so it
+// averages over the weights as they change during the epoch. It applies only when
+// every batch was counted.
+func trainEpoch(m Model, info Info, b *data.Batcher, epoch int, prog *progress) epochResult {
 	b.Reset()
 	var lossSum float64
 	var seen, correct int
-	var stepTime time.Duration
+	counted := true
 	for {
 		x, labels, values, n, ok := b.Next()
 		if !ok {
 			break
 		}
-		if info.Classes > 0 {
-			_, c := m.EvalBatch(x, labels, values, n)
-			correct += c
-		}
-		t0 := e.now()
-		loss := m.TrainBatch(x, labels, values, n)
-		stepTime += e.now().Sub(t0)
-
+		loss, c := m.TrainBatch(x, labels, values, n)
 		lossSum += float64(loss) * float64(n)
 		seen += n
+		if c < 0 {
+			counted = false
+		}
+		correct += c
 		prog.update(epoch, seen, lossSum/float64(seen))
 	}
-	res := epochResult{classifier: info.Classes > 0, trainLoss: lossSum / float64(seen)}
-	if res.classifier {
-		res.trainAcc = float64(correct) / float64(seen)
+	res := epochResult{samples: seen, trainLoss: lossSum / float64(seen), trainCounted: counted}
+	if counted {
+		res.trainAcc = accuracy(correct, seen, info)
 	}
-	res.samplesPerSec = float64(seen) / stepTime.Seconds()
-	return res, stepTime
+	return res
 }
 
-// evaluate returns the mean loss and the accuracy (meaningful for classifiers only) of
-// the model on ds, in batches of batch samples. The model's losses are taken as batch means, so the
-// mean over ds weights each batch by its size.
-func evaluate(m Model, ds *data.Dataset, batch int) (loss, acc float64) {
+// evaluate returns the mean loss of the model on ds, in batches of batch samples, and
+// the accuracy when the model counted correct predictions in every batch (counted).
+// The model's losses are batch means, so the mean over ds weights each batch by its
+// size.
+func evaluate(m Model, info Info, ds *data.Dataset, batch int) (loss, acc float64, counted bool) {
 	b := data.NewBatcher(ds, batch, false, nil)
 	var lossSum float64
 	var correct int
+	counted = true
 	for {
 		x, labels, values, n, ok := b.Next()
 		if !ok {
@@ -198,25 +212,41 @@ func evaluate(m Model, ds *data.Dataset, batch int) (loss, acc float64) {
 		}
 		l, c := m.EvalBatch(x, labels, values, n)
 		lossSum += float64(l) * float64(n)
+		if c < 0 {
+			counted = false
+		}
 		correct += c
 	}
-	return lossSum / float64(ds.N), float64(correct) / float64(ds.N)
+	if counted {
+		acc = accuracy(correct, ds.N, info)
+	}
+	return lossSum / float64(ds.N), acc, counted
+}
+
+// accuracy returns the fraction of the predictions counted in samples that were
+// correct: one per sample for class labels, one per target for 0/1 targets.
+func accuracy(correct, samples int, info Info) float64 {
+	perSample := 1
+	if info.Classes == 0 {
+		perSample = info.Targets
+	}
+	return float64(correct) / float64(samples*perSample)
 }
 
 // epochLine formats the stdout line of one epoch, leaving out metrics that do not apply.
 func epochLine(epoch, epochs int, r epochResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "epoch %d/%d  train_loss %.4f", epoch, epochs, r.trainLoss)
-	if r.classifier {
+	if r.trainCounted {
 		fmt.Fprintf(&b, "  train_acc %.4f", r.trainAcc)
 	}
 	if r.tested {
 		fmt.Fprintf(&b, "  test_loss %.4f", r.testLoss)
 	}
-	if r.tested && r.classifier {
+	if r.tested && r.testCounted {
 		fmt.Fprintf(&b, "  test_acc %.4f", r.testAcc)
 	}
-	fmt.Fprintf(&b, "  %.0f samples/s  %.1fs", r.samplesPerSec, r.elapsed.Seconds())
+	fmt.Fprintf(&b, "  %.0f samples/s  %.1fs", throughput(r.samples, r.trainTime), r.elapsed.Seconds())
 	return b.String()
 }
 

@@ -5,8 +5,9 @@
 //
 // New returns a model with initialized parameters. Predict runs it on a batch of n
 // samples, n <= MaxBatch, stored one after another in one slice.
-// TrainStep runs one optimizer step on a batch, and Evaluate measures the loss
-// without changing the model.
+// TrainStep runs one optimizer step on a batch, and LastCorrect tells how many of
+// its predictions were correct before the step. Evaluate measures the loss without
+// changing the model.
 // WriteTo and ReadFrom save and load the parameters and state in the safetensors
 // format. The methods allocate nothing after New, and a Model is not safe for
 // concurrent use.
@@ -63,6 +64,9 @@ type Model struct {
 	arenaF64  []float64
 	arenaI32  []int32
 	arenaBool []bool
+
+	// lastCorrect is the "correct" output of the last TrainStep.
+	lastCorrect int
 }
 
 // New returns a model initialized by NewSeeded with seed 1, the seed of the model
@@ -136,6 +140,13 @@ func (m *Model) State() []runtime.Tensor {
 // tensors returns the parameters and then the state: everything a checkpoint holds.
 func (m *Model) tensors() []runtime.Tensor {
 	return append(m.Params(), m.State()...)
+}
+
+// LastCorrect returns the number of correct predictions in the batch of the last
+// TrainStep, counted as Evaluate counts them, from the parameters before the step
+// changed them. It returns 0 before the first TrainStep.
+func (m *Model) LastCorrect() int {
+	return m.lastCorrect
 }
 
 // LearningRate returns the learning rate that the next TrainStep uses.

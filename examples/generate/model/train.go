@@ -9,6 +9,7 @@ import (
 
 // TrainStep runs one optimizer step on the n samples in x with targets y
 // and returns the mean loss computed before the step changed the parameters.
+// It also counts the correct predictions of that forward pass for LastCorrect.
 //
 // TrainStep panics unless 1 <= n <= MaxBatch, len(x) == Features*n and len(y) == Targets*n.
 // It does not allocate.
@@ -155,6 +156,85 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	for i := range v20 {
 		v20[i] /= float32(n)
 	}
+
+	// %21 = gt %10, %11 : bool[N,1]  (model.nnc:12:11)  correct
+	v21 := m.arenaBool[:n]
+	{
+		o := v21
+		a := v10[:len(o)]
+		b := float32(0)
+		for i := range o {
+			o[i] = a[i] > b
+		}
+	}
+
+	// %22 = cast %21 : f32[N,1]  (model.nnc:12:11)  correct
+	v22 := m.arenaF32[640 : 640+n]
+	{
+		o := v22
+		a := v21[:len(o)]
+		for i := range o {
+			o[i] = boolToF32(a[i])
+		}
+	}
+
+	// %24 = gt %1, %23 : bool[N,1]  (model.nnc:12:11)  correct
+	v24 := m.arenaBool[:n]
+	{
+		o := v24
+		a := y[:len(o)]
+		b := float32(0.5)
+		for i := range o {
+			o[i] = a[i] > b
+		}
+	}
+
+	// %25 = cast %24 : f32[N,1]  (model.nnc:12:11)  correct
+	v25 := m.arenaF32[672 : 672+n]
+	{
+		o := v25
+		a := v24[:len(o)]
+		for i := range o {
+			o[i] = boolToF32(a[i])
+		}
+	}
+
+	// %26 = eq %22, %25 : bool[N,1]  (model.nnc:12:11)  correct
+	v26 := m.arenaBool[:n]
+	{
+		o := v26
+		a := v22[:len(o)]
+		b := v25[:len(o)]
+		for i := range o {
+			o[i] = a[i] == b[i]
+		}
+	}
+
+	// %27 = cast %26 : f32[N,1]  (model.nnc:12:11)  correct
+	v27 := m.arenaF32[640 : 640+n]
+	{
+		o := v27
+		a := v26[:len(o)]
+		for i := range o {
+			o[i] = boolToF32(a[i])
+		}
+	}
+
+	// %28 = sum %27 axes=[0,1] : f32[]  (model.nnc:12:11)  correct
+	v28 := m.arenaF32[577:578]
+	clear(v28)
+	{
+		s := v28[0]
+		a := v27[:n]
+		for i := range a {
+			s += a[i]
+		}
+		v28[0] = s
+	}
+
+	// %29 = cast %28 : i32[]  (model.nnc:12:11)  correct
+	v29 := m.arenaI32[:1]
+	v29[0] = int32(v28[0])
 
 	// %31 = size %19 axes=[0,1] : f32[]  (model.nnc:12:11)
 	v31 := m.arenaF32[577:578]
@@ -984,5 +1064,6 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	copy(m.outBiasAdamV, v155)
 	copy(m.outBias, v162)
 
+	m.lastCorrect = int(v29[0])
 	return v20[0]
 }
