@@ -10,6 +10,7 @@ import (
 	"github.com/dave/jennifer/jen"
 	"github.com/nncc/nncc/ir"
 	"github.com/nncc/nncc/passes"
+	"golang.org/x/tools/imports"
 )
 
 // Options configures Generate.
@@ -299,10 +300,24 @@ func (g *generator) newFile() *jen.File {
 }
 
 func render(out map[string][]byte, name string, f *jen.File) error {
+	src, err := renderFile(name, f)
+	if err != nil {
+		return err
+	}
+	out[name] = src
+	return nil
+}
+
+// renderFile renders f and formats it as goimports does: gofmt layout, with the
+// standard library imports grouped apart from the others.
+func renderFile(name string, f *jen.File) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
-		return fmt.Errorf("codegen: rendering %s: %w", name, err)
+		return nil, fmt.Errorf("codegen: rendering %s: %w", name, err)
 	}
-	out[name] = buf.Bytes()
-	return nil
+	src, err := imports.Process(name, buf.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("codegen: formatting %s: %w", name, err)
+	}
+	return src, nil
 }

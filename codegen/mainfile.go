@@ -1,7 +1,6 @@
 package codegen
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,11 +42,7 @@ func GenerateMain(p *passes.Program, modelImport string) ([]byte, error) {
 	f.ImportAlias(modelImport, "model")
 	f.ImportName(cliPath, "cli")
 	a.emit(f)
-	var buf bytes.Buffer
-	if err := f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("codegen: rendering main.go: %w", err)
-	}
-	return buf.Bytes(), nil
+	return renderFile("main.go", f)
 }
 
 // validImportPath reports whether path is a plausible Go import path: non-empty

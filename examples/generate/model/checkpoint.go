@@ -3,8 +3,9 @@
 package model
 
 import (
-	"github.com/nncc/nncc/runtime"
 	"io"
+
+	"github.com/nncc/nncc/runtime"
 )
 
 // WriteTo writes every parameter and state tensor of m to w in the safetensors

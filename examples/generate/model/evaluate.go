@@ -3,8 +3,9 @@
 package model
 
 import (
-	"github.com/nncc/nncc/runtime"
 	"math"
+
+	"github.com/nncc/nncc/runtime"
 )
 
 // Evaluate returns the mean loss over the n samples in x with targets y,

@@ -3,8 +3,9 @@
 package model
 
 import (
-	"github.com/nncc/nncc/runtime"
 	"math"
+
+	"github.com/nncc/nncc/runtime"
 )
 
 // Predict computes the model's output for the n samples in x, stored one after

@@ -3,8 +3,9 @@
 package model
 
 import (
-	"github.com/nncc/nncc/runtime"
 	"math"
+
+	"github.com/nncc/nncc/runtime"
 )
 
 // TrainStep runs one optimizer step on the n samples in x with targets y
