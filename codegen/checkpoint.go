@@ -29,24 +29,30 @@ func (g *generator) emitCheckpoint(f *jen.File) {
 	var alloc, store []jen.Code
 	for _, k := range kinds {
 		alloc = append(alloc, jen.If(jen.Id("t").Dot(k.field).Op("!=").Nil()).Block(
-			jen.Id("scratch").Index(jen.Id("i")).Dot(k.field).Op("=").Make(jen.Index().Id(k.goType), jen.Len(jen.Id("t").Dot(k.field))),
+			jen.Id("scratch").Index(jen.Id("i")).Dot(k.field).Op("=").Append(
+				jen.Index().Id(k.goType).Parens(jen.Nil()), jen.Id("t").Dot(k.field).Op("...")),
 		))
 		store = append(store, jen.Copy(jen.Id("t").Dot(k.field), jen.Id("scratch").Index(jen.Id("i")).Dot(k.field)))
 	}
 	f.Comment("// ReadFrom reads a checkpoint written by WriteTo, or any safetensors file with\n" +
 		"// the same tensor names, dtypes and shapes, from r into m and returns the number\n" +
-		"// of bytes read. Tensors of the file that m does not have are skipped.\n" +
+		"// of bytes read. Tensors of the file that m does not have are skipped. State\n" +
+		"// tensors missing from the file keep their current values, so a weights-only file\n" +
+		"// (such as a PyTorch state_dict saved with safetensors) loads into a model whose\n" +
+		"// optimizer state then starts from its initial values.\n" +
 		"//\n" +
-		"// ReadFrom returns an error, and leaves m unchanged, if a tensor of m is missing\n" +
-		"// from the file or differs in dtype or shape, or if the file is invalid or\n" +
+		"// ReadFrom returns an error, and leaves m unchanged, if a parameter is missing from\n" +
+		"// the file, if a tensor differs in dtype or shape, or if the file is invalid or\n" +
 		"// truncated.")
 	f.Func().Add(recv()).Id("ReadFrom").Params(jen.Id("r").Qual("io", "Reader")).Params(jen.Int64(), jen.Error()).Block(
 		jen.Id("dst").Op(":=").Id("m").Dot("tensors").Call(),
+		jen.Id("params").Op(":=").Len(jen.Id("m").Dot("Params").Call()),
 		jen.Id("scratch").Op(":=").Make(jen.Index().Add(tensor()), jen.Len(jen.Id("dst"))),
 		jen.For(jen.List(jen.Id("i"), jen.Id("t")).Op(":=").Range().Id("dst")).Block(
 			append([]jen.Code{
 				jen.Id("scratch").Index(jen.Id("i")).Op("=").Add(tensor()).Values(
-					keyValue("Name", jen.Id("t").Dot("Name")), keyValue("Shape", jen.Id("t").Dot("Shape"))),
+					keyValue("Name", jen.Id("t").Dot("Name")), keyValue("Shape", jen.Id("t").Dot("Shape")),
+					keyValue("Optional", jen.Id("i").Op(">=").Id("params"))),
 			}, alloc...)...,
 		),
 		jen.List(jen.Id("_"), jen.Id("n"), jen.Err()).Op(":=").Qual(runtimePath, "ReadTensors").Call(jen.Id("r"), jen.Id("scratch")),

@@ -63,6 +63,9 @@ type generator struct {
 	helpers  *helperSet
 	x, y     *ir.Value // the inputs of the predict and eval (or train) functions
 	lr       *persistent
+	// scratchAt is the offset of the im2col scratch region of each arena that has one:
+	// it follows every planned value (see reserveScratch).
+	scratchAt map[ir.DType]int
 }
 
 // fieldsReserved are the Model fields and methods that param and state fields must
@@ -89,6 +92,7 @@ func newGenerator(p *passes.Program, opts Options) (*generator, error) {
 	if err := g.checkFunctions(); err != nil {
 		return nil, err
 	}
+	g.reserveScratch()
 	if err := g.collectPersistent(); err != nil {
 		return nil, err
 	}
@@ -104,7 +108,7 @@ func newGenerator(p *passes.Program, opts Options) (*generator, error) {
 // functions returns the program's functions that exist, predict first.
 func (g *generator) functions() []*passes.Function {
 	var fns []*passes.Function
-	for _, f := range []*passes.Function{g.prog.Predict, g.prog.Eval, g.prog.Train} {
+	for _, f := range []*passes.Function{g.prog.Predict, g.prog.Eval, g.prog.Train, g.prog.Saliency} {
 		if f != nil {
 			fns = append(fns, f)
 		}
@@ -139,6 +143,12 @@ func (g *generator) checkFunctions() error {
 	}
 	if g.prog.Predict.Graph.Output("output") == nil {
 		return errors.New("codegen: function predict has no output \"output\"")
+	}
+	if err := g.checkSaliency(); err != nil {
+		return err
+	}
+	if err := g.checkMetrics(); err != nil {
+		return err
 	}
 	if ev := g.prog.Eval; ev != nil {
 		if loss := ev.Graph.Output("loss"); loss == nil || !loss.IsScalar() || !loss.DType.IsFloat() {
@@ -191,7 +201,7 @@ func (g *generator) collectPersistent() error {
 	if g.prog.Module.Forward != nil {
 		graphs = append(graphs, g.prog.Module.Forward)
 	}
-	for _, f := range []*passes.Function{g.prog.Train, g.prog.Eval, g.prog.Predict} {
+	for _, f := range []*passes.Function{g.prog.Train, g.prog.Eval, g.prog.Predict, g.prog.Saliency} {
 		if f != nil {
 			graphs = append(graphs, f.Graph)
 		}
@@ -246,6 +256,7 @@ func (g *generator) files() (map[string][]byte, error) {
 		{"predict.go", "Predict", g.prog.Predict},
 		{"evaluate.go", "Evaluate", g.prog.Eval},
 		{"train.go", "TrainStep", g.prog.Train},
+		{"saliency.go", saliencyMethod, g.prog.Saliency},
 	}
 	for _, m := range methods {
 		if m.fn == nil {
@@ -268,6 +279,9 @@ func (g *generator) files() (map[string][]byte, error) {
 	model.PackageComment(g.packageDoc())
 	g.emitModel(model)
 	if err := render(out, "model.go", model); err != nil {
+		return nil, err
+	}
+	if err := g.emitMetrics(out); err != nil {
 		return nil, err
 	}
 	checkpoint := g.newFile()

@@ -27,6 +27,7 @@ func allOpTests() []opTest {
 	tests = append(tests, matmulTests()...)
 	tests = append(tests, layoutTests()...)
 	tests = append(tests, indexTests()...)
+	tests = append(tests, convTests()...)
 	tests = append(tests, constTests()...)
 	tests = append(tests, inPlaceTests()...)
 	tests = append(tests, hostileTest)
@@ -45,6 +46,11 @@ func TestGeneratedCode(t *testing.T) {
 	cases = append(cases, moduleCases(t)...)
 	cases = append(cases, exampleCases(t)...)
 	cases = append(cases, torchCases(t)...)
+	cases = append(cases, modeCases(t)...)
+	cases = append(cases, optimizerTorchCases(t)...)
+	cases = append(cases, layerTorchCases(t)...)
+	cases = append(cases, saliencyCases(t)...)
+	cases = append(cases, metricsCases(t)...)
 	dir, results, files := runHarness(t, cases)
 	if *dumpDir != "" {
 		for pkg, fs := range files {

@@ -45,6 +45,11 @@ func exampleCases(t *testing.T) []*genCase {
 			y:     smallInts(0, 9),
 			sizes: []int{64, 1, 63},
 		}),
+		newCase("example_lenet", exampleProgram(t, "lenet"), caseOpts{
+			x:     func(r *rand.Rand) float64 { return r.Float64() },
+			y:     smallInts(0, 9),
+			sizes: []int{5, 1},
+		}),
 	}
 }
 

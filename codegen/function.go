@@ -67,6 +67,8 @@ func (e *funcEmitter) doc() string {
 			lines = append(lines, "and -1 for correct: the model has no \"correct\" output to count them.")
 		}
 		lines = append(lines, "It leaves the parameters and state of m unchanged.")
+	case saliencyMethod:
+		lines = e.saliencyDoc()
 	case "TrainStep":
 		lines = []string{
 			"TrainStep runs one optimizer step on the n samples in x with " + e.targetsText() + " y",
@@ -84,7 +86,11 @@ func (e *funcEmitter) doc() string {
 		}
 		check = "1 <= n <= MaxBatch, len(x) == Features*n and len(y) == " + yLen
 	}
-	lines = append(lines, "", e.method+" panics unless "+check+".", "It does not allocate.")
+	lines = append(lines, "", e.method+" panics unless "+check+".")
+	if min := e.g.prog.Module.MinTrainBatch; e.method == "TrainStep" && min > 1 {
+		lines = append(lines, fmt.Sprintf("It also panics for n < %d: batch norm needs more than 1 value per channel.", min))
+	}
+	lines = append(lines, "It does not allocate.")
 	text := ""
 	for i, l := range lines {
 		if i > 0 {
@@ -118,6 +124,9 @@ func (e *funcEmitter) perSampleText(in *ir.Value) string {
 func (e *funcEmitter) emitChecks() {
 	fn := jen.Lit(e.method)
 	e.add(jen.Qual(runtimePath, "CheckBatch").Call(fn, jen.Id("n"), jen.Id("MaxBatch")))
+	if min := e.g.prog.Module.MinTrainBatch; e.method == "TrainStep" && min > 1 {
+		e.add(jen.Qual(runtimePath, "CheckTrainBatch").Call(fn, jen.Id("n"), jen.Lit(min)))
+	}
 	inputs := []*ir.Value{e.g.x}
 	if e.method != "Predict" && e.g.y != nil {
 		inputs = append(inputs, e.g.y)
@@ -133,6 +142,11 @@ func (e *funcEmitter) emitChecks() {
 			count = jen.Lit(1)
 		}
 		e.add(jen.Qual(runtimePath, "CheckLen").Call(jen.Lit(e.method), jen.Lit(name), jen.Len(jen.Id(name)), per, count))
+	}
+	// Class labels out of range would silently select no class (one_hot gives a zero
+	// row), so they panic as PyTorch raises for a target out of bounds.
+	if y := e.g.y; e.method != "Predict" && y != nil && y.DType.IsInt() && e.g.prog.Module.Classes > 0 {
+		e.add(jen.Qual(runtimePath, "CheckLabels").Call(fn, jen.Id(y.Attrs.Name), jen.Lit(e.g.prog.Module.Classes)))
 	}
 }
 
@@ -229,6 +243,11 @@ func (e *funcEmitter) kernel(v *ir.Value) ([]jen.Code, error) {
 		return e.scatterAdd(v), nil
 	case ir.OpOneHot:
 		return e.oneHot(v), nil
+	case ir.OpConv2D, ir.OpConv2DInputGrad, ir.OpConv2DFilterGrad,
+		ir.OpMaxPool2D, ir.OpMaxPool2DGrad, ir.OpMaxPool2DGather, ir.OpAvgPool2D, ir.OpAvgPool2DGrad:
+		return e.convPool(v), nil
+	case ir.OpRandomUniform:
+		return e.randomUniform(v), nil
 	}
 	return nil, fmt.Errorf("no kernel for op %s", v.Op)
 }
@@ -277,6 +296,9 @@ func (e *funcEmitter) results() (jen.Code, []jen.Code) {
 		}
 		results := jen.Params(jen.Id("loss").Id(goType(loss.DType)), jen.Id("correct").Int())
 		return results, []jen.Code{jen.Return(e.scalar(loss), correct)}
+	}
+	if e.method == saliencyMethod {
+		return e.saliencyResults()
 	}
 	loss := gr.Output("loss")
 	results := jen.Params(jen.Id("loss").Id(goType(loss.DType)))

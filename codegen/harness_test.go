@@ -79,6 +79,13 @@ type batchResult struct {
 	Correct int
 	Steps   []stepResult
 	Allocs  map[string]float64
+	// InputGradient is the result of InputGradient, before the train steps, for a
+	// program with a saliency function.
+	InputGradient []string
+	// TopK holds CorrectTopK for k = 1..Classes and Confusion the matrix of the
+	// batch, before the train steps, for a program with those metrics.
+	TopK      []int
+	Confusion []int
 }
 
 type stepResult struct {
@@ -252,6 +259,9 @@ type harnessView struct {
 	Pkg, XType, YType, Encode string
 	Train, LR                 bool
 	Seed                      uint64
+	Saliency                  bool // the package has InputGradient
+	TopK, Confusion           bool // the package has CorrectTopK, Confusion
+	Classes                   int  // class count when y holds class labels, else 0
 }
 
 func (c *genCase) view() harnessView {
@@ -263,11 +273,18 @@ func (c *genCase) view() harnessView {
 		Train:  p.Train != nil,
 		Seed:   p.Module.Train.Seed,
 	}
+	v.Saliency = p.Saliency != nil && v.Train
+	v.TopK = p.Module.Metrics&ir.MetricTopK != 0 && v.Train
+	v.Confusion = p.Module.Metrics&ir.MetricConfusion != 0 && v.Train
 	if p.Predict.Graph.Output("output").DType == ir.Bool {
 		v.Encode = "encBool"
 	}
 	if v.Train {
-		v.YType = goType(p.Train.Graph.Named("y").DType)
+		y := p.Train.Graph.Named("y")
+		v.YType = goType(y.DType)
+		if y.DType.IsInt() {
+			v.Classes = p.Module.Classes
+		}
 		lr := p.Train.Graph.Named("lr")
 		v.LR = lr != nil && lr.Op == ir.OpState
 	}
@@ -317,6 +334,13 @@ type batchResult struct {
 	Correct int
 	Steps   []stepResult
 	Allocs  map[string]float64
+	// InputGradient is the result of InputGradient, before the train steps, for a
+	// program with a saliency function.
+	InputGradient []string
+	// TopK holds CorrectTopK for k = 1..Classes and Confusion the matrix of the
+	// batch, before the train steps, for a program with those metrics.
+	TopK      []int
+	Confusion []int
 }
 
 type harnessResult struct {
@@ -390,9 +414,11 @@ func load(m model, weights map[string][]string) {
 	}
 }
 
-func dump(m model) map[string][]string {
+func dump(m model) map[string][]string { return dumpTensors(tensors(m)) }
+
+func dumpTensors(ts []runtime.Tensor) map[string][]string {
 	out := make(map[string][]string)
-	for _, t := range tensors(m) {
+	for _, t := range ts {
 		switch {
 		case t.F32 != nil:
 			out[t.Name] = enc(t.F32)
@@ -424,6 +450,7 @@ func checkpoint(a, b model) []string {
 	if !reflect.DeepEqual(dump(b), before) {
 		problems = append(problems, "a failed ReadFrom changed the model")
 	}
+	problems = append(problems, weightsOnly(a, b)...)
 	if n, err := b.ReadFrom(bytes.NewReader(data)); err != nil || n != int64(len(data)) {
 		problems = append(problems, fmt.Sprintf("ReadFrom: %d of %d bytes, %v", n, len(data), err))
 	}
@@ -447,6 +474,38 @@ func checkpoint(a, b model) []string {
 	}
 	if !reflect.DeepEqual(dump(b), c) {
 		problems = append(problems, "a ReadFrom of the wrong shape changed the model")
+	}
+	return problems
+}
+
+// weightsOnly reads a file holding only a's parameters into b, which must load them
+// and keep b's state, and a file missing a parameter, which must be rejected.
+func weightsOnly(a, b model) []string {
+	var problems []string
+	var buf bytes.Buffer
+	if _, err := runtime.WriteTensors(&buf, a.Params(), nil); err != nil {
+		return []string{"writing the weights-only checkpoint: " + err.Error()}
+	}
+	state := dumpTensors(b.State())
+	if _, err := b.ReadFrom(&buf); err != nil {
+		problems = append(problems, "ReadFrom rejected a weights-only checkpoint: "+err.Error())
+	}
+	if !reflect.DeepEqual(dumpTensors(b.Params()), dumpTensors(a.Params())) {
+		problems = append(problems, "a weights-only ReadFrom did not load the parameters")
+	}
+	if !reflect.DeepEqual(dumpTensors(b.State()), state) {
+		problems = append(problems, "a weights-only ReadFrom changed the state")
+	}
+
+	if len(a.Params()) == 0 {
+		return problems
+	}
+	buf.Reset()
+	if _, err := runtime.WriteTensors(&buf, append(a.Params()[1:], a.State()...), nil); err != nil {
+		return append(problems, "writing the checkpoint without a parameter: "+err.Error())
+	}
+	if _, err := b.ReadFrom(&buf); err == nil {
+		problems = append(problems, "ReadFrom accepted a checkpoint missing a parameter")
 	}
 	return problems
 }
@@ -493,11 +552,48 @@ func run_{{.Pkg}}(in harnessCase) harnessResult {
 		loss, correct := m.Evaluate(x, y, b.N)
 		r.Loss, r.Correct = encOne(loss), correct
 		r.Allocs["Evaluate"] = testing.AllocsPerRun(3, func() { m.Evaluate(x, y, b.N) })
+{{- if .Saliency}}
+		r.InputGradient = enc(m.InputGradient(x, y, b.N))
+		r.Allocs["InputGradient"] = testing.AllocsPerRun(3, func() { m.InputGradient(x, y, b.N) })
+{{- end}}
+{{- if .TopK}}
+		for k := 1; k <= {{.Pkg}}.Classes; k++ {
+			r.TopK = append(r.TopK, m.CorrectTopK(x, y, b.N, k))
+		}
+		r.Allocs["CorrectTopK"] = testing.AllocsPerRun(3, func() { m.CorrectTopK(x, y, b.N, 2) })
+{{- end}}
+{{- if .Confusion}}
+		counts := make([]int, {{.Pkg}}.Classes*{{.Pkg}}.Classes)
+		m.Confusion(x, y, b.N, counts)
+		r.Confusion = append([]int(nil), counts...)
+		r.Allocs["Confusion"] = testing.AllocsPerRun(3, func() { m.Confusion(x, y, b.N, counts) })
+		if p := expectPanic("CorrectTopK with k = 0", "k must be in", func() { m.CorrectTopK(x, y, b.N, 0) }); p != "" {
+			res.Problems = append(res.Problems, p)
+		}
+		if p := expectPanic("Confusion with short counts", "counts has length", func() { m.Confusion(x, y, b.N, counts[1:]) }); p != "" {
+			res.Problems = append(res.Problems, p)
+		}
+		badLabel := append([]{{.YType}}(nil), y...)
+		badLabel[0] = {{.Pkg}}.Classes
+		if p := expectPanic("CorrectTopK with a label out of range", "want a class in", func() { m.CorrectTopK(x, badLabel, b.N, 1) }); p != "" {
+			res.Problems = append(res.Problems, p)
+		}
+{{- end}}
 		for range in.Steps {
 			loss := m.TrainStep(x, y, b.N)
 			r.Steps = append(r.Steps, stepResult{Loss: encOne(loss), Correct: m.LastCorrect(), Tensors: dump(m)})
 		}
 		r.Allocs["TrainStep"] = testing.AllocsPerRun(3, func() { m.TrainStep(x, y, b.N) })
+{{- if .Classes}}
+		bad := append([]{{.YType}}(nil), y...)
+		bad[len(bad)-1] = {{.Classes}}
+		if p := expectPanic("TrainStep with a label out of range", "want a class in [0, {{.Classes}})", func() { m.TrainStep(x, bad, b.N) }); p != "" {
+			res.Problems = append(res.Problems, p)
+		}
+		if p := expectPanic("Evaluate with a negative label", "want a class in [0, {{.Classes}})", func() { bad[0] = -1; m.Evaluate(x, bad, b.N) }); p != "" {
+			res.Problems = append(res.Problems, p)
+		}
+{{- end}}
 {{- end}}
 		res.Batches = append(res.Batches, r)
 	}

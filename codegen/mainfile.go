@@ -109,7 +109,7 @@ func (a *adapterEmitter) emitConfig(f *jen.File) {
 		dataset, format = "mnist", ""
 	}
 	f.Comment("// config holds the data and training defaults of the model file; flags override them.")
-	f.Var().Id("config").Op("=").Qual(cliPath, "Config").Values(wrapValues([]jen.Code{
+	f.Var().Id("config").Op("=").Qual(cliPath, "Config").Values(wrapValues(append([]jen.Code{
 		keyValue("Dataset", jen.Lit(dataset)),
 		keyValue("TrainFiles", strs(tc.TrainFiles)),
 		keyValue("TestFiles", strs(tc.TestFiles)),
@@ -119,7 +119,7 @@ func (a *adapterEmitter) emitConfig(f *jen.File) {
 		keyValue("Epochs", jen.Lit(tc.Epochs)),
 		keyValue("Seed", jen.Id(fmt.Sprint(tc.Seed))),
 		keyValue("Shuffle", jen.Lit(tc.Shuffle)),
-	}, 1)...)
+	}, scheduleConfig(tc.Schedule)...), 1)...)
 	f.Line()
 }
 
@@ -222,6 +222,7 @@ func (a *adapterEmitter) emitInfo(f *jen.File) {
 			keyValue("Classes", classes),
 			keyValue("Targets", targets),
 			keyValue("Binary", jen.Lit(a.binary())),
+			keyValue("MinTrainBatch", jen.Lit(max(a.g.prog.Module.MinTrainBatch, 1))),
 		}, 1)...)),
 	)
 	f.Line()

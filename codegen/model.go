@@ -66,6 +66,7 @@ func (g *generator) emitModel(f *jen.File) {
 		f.Func().Params(jen.Id("m").Op("*").Id("Model")).Id("SetLearningRate").Params(jen.Id("lr").Id(t)).Block(
 			assign(jen.Id("m").Dot(g.lr.field).Index(jen.Lit(0)), jen.Id("lr")),
 		)
+		g.emitSchedule(f)
 	}
 }
 

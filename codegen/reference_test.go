@@ -105,7 +105,12 @@ func newCase(name string, prog *passes.Program, o caseOpts) *genCase {
 		b := genBatch{n: n, x: randomTensor(r, x.DType, x.Shape, n, pick(o.x))}
 		if prog.Eval != nil {
 			y := prog.Eval.Graph.Named("y")
-			b.y = randomTensor(r, y.DType, y.Shape, n, pick(o.y))
+			gen := pick(o.y)
+			if classes := prog.Module.Classes; o.y == nil && y.DType.IsInt() && classes > 0 {
+				// Class labels must be in range: generated code panics on others.
+				gen = func(r *rand.Rand) float64 { return float64(r.IntN(classes)) }
+			}
+			b.y = randomTensor(r, y.DType, y.Shape, n, gen)
 		}
 		c.batches = append(c.batches, b)
 	}
@@ -204,6 +209,9 @@ func checkCase(t *testing.T, c *genCase, res harnessResult) {
 		}
 		if got.Correct != wantCorrect {
 			t.Errorf("%s: Evaluate correct = %d, want %d", at, got.Correct, wantCorrect)
+		}
+		if c.prog.Saliency != nil {
+			checkInputGradient(t, c, at, feeds, b.n, got)
 		}
 		checkSteps(t, c, at, feeds, b.n, got.Steps)
 	}

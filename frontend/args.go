@@ -32,7 +32,7 @@ var argWant = [...]string{
 	argNonNegFloat: "a non-negative number",
 	argUnitFloat:   "a number in [0, 1)",
 	argBool:        "true or false",
-	argString:      "a string in double quotes",
+	argString:      "a non-empty string in double quotes",
 	argParamName:   "a string of identifiers separated by dots",
 }
 
@@ -166,6 +166,10 @@ func (e *evaluator) floatArg(fn, name string, k argKind, x expr) (float64, bool)
 	switch {
 	case !ok:
 	case k == argPosFloat && v > 0, k == argNonNegFloat && v >= 0, k == argUnitFloat && v >= 0 && v < 1:
+		if r, bad := roundHyper(v, e.m.dtype, k == argPosFloat); bad {
+			e.errorAt(x.first().pos, "%s: %s %q rounds to %v in %s, the model's dtype", fn, name, e.text(x), r, e.m.dtype)
+			return 0, false
+		}
 		return v, true
 	}
 	e.badArg(fn, name, k, x)

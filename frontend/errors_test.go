@@ -87,7 +87,7 @@ relu(x)
 		`m.nnc:6:5: invalid number "12ab"`,
 		`m.nnc:7:5: number 1e999 is out of range`,
 		`m.nnc:8:1: expected a statement, found "3"`,
-		`m.nnc:9:1: expected a statement (an assignment or a line starting with model, dtype, input, labels, output, loss, optimizer or train), found "relu"`,
+		`m.nnc:9:1: expected a statement (an assignment or a line starting with model, dtype, input, labels, output, loss, optimizer, train, saliency or metrics), found "relu"`,
 	}},
 
 	{"reserved words", `loss = 1
@@ -213,7 +213,7 @@ logits = dense(x, 3)
 output logits
 loss cross_entropy(logits, y)
 optimizer sgd(lr=0.1)
-`, []string{`m.nnc:6:6: cross_entropy: needs class labels, but the labels are float targets f32[N,2]`}},
+`, []string{`m.nnc:6:6: cross_entropy: prediction has shape [N,3] but the targets have shape [N,2]`}},
 
 	{"targets of the wrong shape", `model t
 input x: f32[4]
@@ -244,8 +244,8 @@ optimizer sgd(lr=0.1)
 	{"statements that need a call", strings.Replace(strings.Replace(validModel,
 		"loss cross_entropy(logits, y)", "loss crossentropy(logits, y)", 1),
 		"optimizer sgd(lr=0.1)", "optimizer adam", 1), []string{
-		`m.nnc:7:6: loss: want mse, cross_entropy or bce_with_logits of the prediction and the labels, got "crossentropy(logits, y)" (did you mean cross_entropy?)`,
-		`m.nnc:8:11: optimizer: want sgd(...) or adam(...), got "adam"`,
+		`m.nnc:7:6: loss: want mse, l1, huber, cross_entropy, nll, bce or bce_with_logits of the prediction and the labels, got "crossentropy(logits, y)" (did you mean cross_entropy?)`,
+		`m.nnc:8:11: optimizer: want sgd(...), adam(...), adamw(...), rmsprop(...) or adagrad(...), got "adam"`,
 	}},
 
 	{"optimizer settings", strings.Replace(validModel, "optimizer sgd(lr=0.1)",

@@ -16,6 +16,13 @@ type evaluator struct {
 	dir      string               // directory of the model file, for data paths
 	env      map[string]*ir.Value // names bound so far
 	declared map[string]ir.Pos    // position of each name's first definition
+	unknown  map[string]bool      // names used but never defined, bound to invalid values
+	hints    int                  // did-you-mean searches over env so far
+
+	// lossCalls is set while a loss expression is evaluated: its loss call by source
+	// text (see lossExpr). lossKw is that loss statement's keyword.
+	lossCalls map[string]*ir.Value
+	lossKw    token
 }
 
 // missingHints gives, for each statement every model needs, an example to add.
@@ -105,6 +112,10 @@ func (e *evaluator) header(stmts []stmt) {
 			e.m.At(k.name.pos).setName(k.name.text)
 			continue
 		}
+		if k.kw.text == "saliency" {
+			e.saliencyStmt(k)
+			continue
+		}
 		switch k.name.text {
 		case "f32":
 			e.m.SetDType(ir.F32)
@@ -120,6 +131,8 @@ func (e *evaluator) statement(s stmt) {
 	switch s := s.(type) {
 	case *declStmt:
 		e.decl(s)
+	case *metricsStmt:
+		e.metrics(s)
 	case *assignStmt:
 		e.env[s.name.text] = e.tensor(s.value)
 	case *exprStmt:
@@ -148,6 +161,8 @@ func (e *evaluator) decl(s *declStmt) {
 		v = e.classes(s.typ.classes)
 	case s.typ.classes != nil:
 		e.errorAt(s.typ.pos, "input: classes(...) is a labels type; want a type such as f32[784]")
+	case kw == "input" && s.typ.dtype != nil && s.typ.dtype.text == "i32":
+		v = e.intInput(s.typ)
 	default:
 		dims, ok := e.tensorType(kw, s.typ)
 		if !ok {
@@ -217,18 +232,22 @@ func sourceRole(v *ir.Value) string {
 
 // losses and optimizers name the functions the loss and optimizer statements take.
 var (
-	losses     = []string{"mse", "cross_entropy", "bce_with_logits"}
-	optimizers = []string{"sgd", "adam"}
+	losses     = []string{"mse", "l1", "huber", "cross_entropy", "nll", "bce", "bce_with_logits"}
+	optimizers = []string{"sgd", "adam", "adamw", "rmsprop", "adagrad"}
 )
 
 func (e *evaluator) loss(s *exprStmt) {
 	call, ok := s.value.(*callExpr)
 	if !ok || !slices.Contains(losses, call.fn.text) {
+		if e.lossExpr(s) {
+			return
+		}
 		e.errorAt(s.value.first().pos, "loss: want %s of the prediction and the labels, got %q%s",
 			oneOf(losses), e.text(s.value), e.suggestion(s.value, losses))
 		return
 	}
-	params := []param{{"prediction", argTensor, true}, {"labels", argTensor, true}}
+	f := lossFuncs[call.fn.text]
+	params := append([]param{{"prediction", argTensor, true}, {"labels", argTensor, true}}, f.extra...)
 	args, ok := e.bind(call, params)
 	if !ok {
 		e.checkTensorArgs(params, args)
@@ -236,14 +255,7 @@ func (e *evaluator) loss(s *exprStmt) {
 	}
 	pred, y := e.tensor(args[0]), e.tensor(args[1])
 	e.m.At(call.fn.pos)
-	switch call.fn.text {
-	case "mse":
-		e.m.MSE(pred, y)
-	case "cross_entropy":
-		e.m.CrossEntropy(pred, y)
-	case "bce_with_logits":
-		e.m.BCEWithLogits(pred, y)
-	}
+	f.apply(e, call, pred, y, args[2:])
 }
 
 // suggestion returns a did-you-mean hint when x is a call of a misspelled name.
@@ -252,56 +264,6 @@ func (e *evaluator) suggestion(x expr, names []string) string {
 		return didYouMean(call.fn.text, names)
 	}
 	return ""
-}
-
-var (
-	sgdParams = []param{
-		{"lr", argPosFloat, true}, {"momentum", argNonNegFloat, false},
-		{"nesterov", argBool, false}, {"weight_decay", argNonNegFloat, false},
-	}
-	adamParams = []param{
-		{"lr", argPosFloat, false}, {"beta1", argUnitFloat, false}, {"beta2", argUnitFloat, false},
-		{"eps", argNonNegFloat, false}, {"weight_decay", argNonNegFloat, false},
-	}
-)
-
-func (e *evaluator) optimizer(s *exprStmt) {
-	call, ok := s.value.(*callExpr)
-	if !ok || !slices.Contains(optimizers, call.fn.text) {
-		e.errorAt(s.value.first().pos, "optimizer: want sgd(...) or adam(...), got %q%s",
-			e.text(s.value), e.suggestion(s.value, optimizers))
-		return
-	}
-	fn := call.fn.text
-	o := ir.Optimizer{Kind: ir.OptSGD}
-	params := sgdParams
-	if fn == "adam" {
-		o = ir.Optimizer{Kind: ir.OptAdam, LR: DefaultAdamLR, Beta1: DefaultAdamBeta1, Beta2: DefaultAdamBeta2, Eps: DefaultAdamEps}
-		params = adamParams
-	}
-	args, ok := e.bind(call, params)
-	if !ok {
-		return
-	}
-	fields := map[string]*float64{
-		"lr": &o.LR, "momentum": &o.Momentum, "weight_decay": &o.WeightDecay,
-		"beta1": &o.Beta1, "beta2": &o.Beta2, "eps": &o.Eps,
-	}
-	for i, p := range params {
-		if args[i] == nil {
-			continue
-		}
-		var argOK bool
-		if p.kind == argBool {
-			o.Nesterov, argOK = e.boolArg(fn, p.name, args[i])
-		} else {
-			*fields[p.name], argOK = e.floatArg(fn, p.name, p.kind, args[i])
-		}
-		ok = ok && argOK
-	}
-	if ok {
-		e.m.At(call.fn.pos).SetOptimizer(o)
-	}
 }
 
 // resolve returns path relative to the model file's directory unless it is absolute.

@@ -35,9 +35,13 @@ func init() {
 		"softmax":     {params: axisParams, apply: applySoftmax},
 		"log_softmax": {params: axisParams, apply: applySoftmax},
 	}
+	addLayerFuncs(valueFuncs)
 	for name := range unaryFuncs {
 		valueFuncs[name] = valueFunc{params: []param{{"x", argTensor, true}}, apply: applyUnary}
 	}
+	maps.Copy(valueFuncs, gradFuncs)
+	maps.Copy(valueFuncs, modeFuncs)
+	maps.Copy(valueFuncs, convFuncs)
 }
 
 // elsewhere names the functions that are valid only in one statement.
@@ -46,6 +50,9 @@ var elsewhere = map[string]string{
 	"bce_with_logits": "a loss; use it in the loss statement",
 	"sgd":             "an optimizer; use it in the optimizer statement",
 	"adam":            "an optimizer; use it in the optimizer statement",
+	"adamw":           "an optimizer; use it in the optimizer statement",
+	"rmsprop":         "an optimizer; use it in the optimizer statement",
+	"adagrad":         "an optimizer; use it in the optimizer statement",
 	"csv":             "a dataset; use it in the train block", "idx": "a dataset; use it in the train block",
 	"classes": "a labels type; use it in the labels statement",
 }
@@ -82,6 +89,8 @@ func (e *evaluator) tensor(x expr) *ir.Value {
 		}
 	case *callExpr:
 		return e.call(x)
+	case *listExpr:
+		e.errorAt(x.lbrack.pos, "a list is not a value: %s", e.text(x))
 	}
 	return e.m.invalid()
 }
@@ -99,8 +108,8 @@ func (e *evaluator) lookup(name token) *ir.Value {
 	case e.declared[name.text].IsKnown():
 		e.errorAt(name.pos, "%s is used before its definition at %s", name.text, e.declared[name.text])
 	default:
-		names := slices.Sorted(maps.Keys(e.env))
-		e.errorAt(name.pos, "unknown name %q%s", name.text, didYouMean(name.text, names))
+		e.errorAt(name.pos, "unknown name %q%s", name.text, e.nameHint(name.text))
+		e.unknown[name.text] = true
 	}
 	// Bind the name so that later uses are not reported again.
 	v := e.m.invalid()
@@ -108,8 +117,33 @@ func (e *evaluator) lookup(name token) *ir.Value {
 	return v
 }
 
+// maxNameHints bounds the did-you-mean searches for unknown names. Each search
+// costs time in the number of names bound, so without a bound a file with
+// thousands of names and thousands of typos would take minutes to report.
+const maxNameHints = 100
+
+// nameHint returns a did-you-mean hint for the unknown name: the closest bound name
+// that is not itself unknown, or "" once maxNameHints hints have been searched.
+func (e *evaluator) nameHint(name string) string {
+	if e.hints >= maxNameHints {
+		return ""
+	}
+	e.hints++
+	names := make([]string, 0, len(e.env))
+	for n := range e.env {
+		if !e.unknown[n] {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return didYouMean(name, names)
+}
+
 func (e *evaluator) call(call *callExpr) *ir.Value {
 	fn := call.fn.text
+	if v, ok := e.lossCall(call); ok {
+		return v
+	}
 	f, ok := valueFuncs[fn]
 	if !ok {
 		if where, ok := elsewhere[fn]; ok {

@@ -12,7 +12,7 @@ const (
 	DefaultLabelColumn = -1 // csv: the last column
 )
 
-var trainSettings = []string{"data", "test", "batch", "epochs", "seed", "shuffle"}
+var trainSettings = []string{"data", "test", "batch", "epochs", "seed", "shuffle", "schedule", "warmup", "warmup_start"}
 
 // dataset is the value of a data or test setting.
 type dataset struct {
@@ -40,6 +40,7 @@ func (e *evaluator) trainSetup(stmts []stmt, eof ir.Pos) {
 
 	seen := map[string]token{}
 	var data, test *dataset
+	warmupStart := DefaultWarmupStart
 	for _, s := range block.settings {
 		name := s.name.text
 		if first, dup := seen[name]; dup {
@@ -64,6 +65,16 @@ func (e *evaluator) trainSetup(stmts []stmt, eof ir.Pos) {
 			if shuffle, ok := e.boolArg("train", "shuffle", s.value); ok {
 				cfg.Shuffle = shuffle
 			}
+		case "schedule":
+			e.schedule(&cfg.Schedule, s.value)
+		case "warmup":
+			if n, ok := e.intArg("train", "warmup", argInt, s.value); ok {
+				cfg.Schedule.Warmup = n
+			}
+		case "warmup_start":
+			if f, ok := e.floatArg("train", "warmup_start", argPosFloat, s.value); ok {
+				warmupStart = f
+			}
 		case "data":
 			data = e.dataset(s)
 		case "test":
@@ -75,6 +86,9 @@ func (e *evaluator) trainSetup(stmts []stmt, eof ir.Pos) {
 			}
 			e.errorAt(s.name.pos, "train: unknown setting %q%s", name, hint)
 		}
+	}
+	if cfg.Schedule.Warmup > 0 {
+		cfg.Schedule.WarmupStart = warmupStart
 	}
 	_, hasData := seen["data"]
 	e.applyData(&cfg, hasData, data, test)

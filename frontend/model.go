@@ -61,6 +61,13 @@ type Model struct {
 	trainPos    ir.Pos
 	layers      map[string]ir.Pos // layer names in use, for duplicate checks
 	denseLayers int               // dense layers so far, for default names
+	layerCounts map[string]int    // other layers so far per function, for default names
+	saliency    ir.SaliencyKind   // set by Saliency
+	metrics     ir.MetricSet      // set by Metrics
+	hasMetrics  bool              // Metrics was called
+	metricsPos  ir.Pos            // position of the Metrics call
+	gradWork    int               // values of the graphs that Grad differentiated so far
+	modes       modeState         // dropout and batch norm (layers_modes.go)
 }
 
 // NewModel returns an empty model called name, with float dtype f32. The name must
@@ -197,7 +204,9 @@ func (m *Model) Output(v *ir.Value) {
 
 // Build checks that the model is complete and returns its module. Build reports a
 // missing input, output, loss, optimizer or training setup, and a dataset that does
-// not fit the model. These errors and those recorded while building come back
+// not fit the model. It also reports an optimizer hyperparameter that the model's
+// dtype cannot hold: an f32 model's lr must not round to 0 or to infinity in f32.
+// A value with more than 2^31-1 elements at the batch size is an error too. These errors and those recorded while building come back
 // together as an ir.ErrorList with a nil module. They are in call order, or sorted
 // by position if positions were set with At.
 func (m *Model) Build() (*ir.Module, error) {
@@ -217,6 +226,9 @@ func (m *Model) Build() (*ir.Module, error) {
 		}
 	}
 	m.checkDataset()
+	m.checkMetrics()
+	m.checkOptimizerDType()
+	m.checkBatchElems()
 	if !m.hasErrors() && (m.output == nil || m.loss == nil) {
 		// Only a hand-made value of dtype ir.Invalid, which no call reported, gets here.
 		m.errorf("model: the output or the loss is an invalid value")
@@ -240,6 +252,11 @@ func (m *Model) Build() (*ir.Module, error) {
 		Classes:   m.classes,
 		Optimizer: m.opt,
 		Train:     m.train,
+		Saliency:  m.saliency,
+		Metrics:   m.metrics,
+
+		InferenceValues: m.modes.inference,
+		MinTrainBatch:   m.modes.minTrainBatch,
 	}, nil
 }
 
@@ -394,7 +411,7 @@ func (m *Model) checkDataset() {
 	if m.x.Shape.StaticElems() != 28*28 {
 		m.b.Errs.Add(m.trainPos, "train: dataset mnist has 784 features per image, but the input has shape %v", m.x.Shape)
 	}
-	if m.lossKind != ir.LossNone && (m.lossKind != ir.LossCrossEntropy || m.classes != 10) {
+	if m.lossKind != ir.LossNone && m.classes != 10 {
 		m.b.Errs.Add(m.trainPos, "train: dataset mnist has 10 class labels, but the loss is %s with %s", m.lossKind, m.labelsDesc())
 	}
 }

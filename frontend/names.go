@@ -53,11 +53,23 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+// maxHintLen is the longest name closest compares. The edit distance costs time in
+// the product of the two lengths, and a typo hint helps only with names a person
+// typed.
+const maxHintLen = 64
+
 // closest returns the candidate nearest to s by edit distance when it is close
-// enough to be a likely typo, or "".
+// enough to be a likely typo, or "". Names longer than maxHintLen are not compared.
 func closest(s string, candidates []string) string {
+	if len(s) > maxHintLen {
+		return ""
+	}
 	best, bestDist := "", len(s)/2+1
 	for _, c := range candidates {
+		// The distance is at least the difference in length.
+		if len(c) > maxHintLen || max(len(c)-len(s), len(s)-len(c)) >= bestDist {
+			continue
+		}
 		if d := editDistance(s, c); d < bestDist {
 			best, bestDist = c, d
 		}

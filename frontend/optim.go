@@ -21,6 +21,7 @@ type SGDConfig struct {
 	Momentum    float64 // 0 for plain SGD
 	Nesterov    bool    // Nesterov momentum; needs Momentum > 0
 	WeightDecay float64 // L2 penalty added to the gradient
+	ClipNorm    float64 // max global gradient norm; 0 for no clipping
 }
 
 // AdamConfig configures Adam with PyTorch's semantics (torch.optim.Adam, L2 weight
@@ -32,6 +33,7 @@ type AdamConfig struct {
 	Beta2       float64 // default DefaultAdamBeta2
 	Eps         float64 // default DefaultAdamEps
 	WeightDecay float64
+	ClipNorm    float64 // max global gradient norm; 0 for no clipping
 }
 
 // SGD sets the optimizer to SGD; see SetOptimizer for the errors it records.
@@ -39,6 +41,7 @@ func (m *Model) SGD(c SGDConfig) {
 	m.enter()
 	m.setOptimizer(ir.Optimizer{
 		Kind: ir.OptSGD, LR: c.LR, Momentum: c.Momentum, Nesterov: c.Nesterov, WeightDecay: c.WeightDecay,
+		ClipNorm: c.ClipNorm,
 	})
 }
 
@@ -46,12 +49,6 @@ func (m *Model) SGD(c SGDConfig) {
 // SetOptimizer for the errors it records.
 func (m *Model) Adam(c AdamConfig) {
 	m.enter()
-	orDefault := func(v, def float64) float64 {
-		if v == 0 {
-			return def
-		}
-		return v
-	}
 	m.setOptimizer(ir.Optimizer{
 		Kind:        ir.OptAdam,
 		LR:          orDefault(c.LR, DefaultAdamLR),
@@ -59,14 +56,16 @@ func (m *Model) Adam(c AdamConfig) {
 		Beta2:       orDefault(c.Beta2, DefaultAdamBeta2),
 		Eps:         orDefault(c.Eps, DefaultAdamEps),
 		WeightDecay: c.WeightDecay,
+		ClipNorm:    c.ClipNorm,
 	})
 }
 
 // SetOptimizer sets the optimizer exactly as given; its Pos is set to the current
 // position. It records an error for a second optimizer or a hyperparameter outside
 // the range PyTorch accepts: LR must be positive, Momentum, WeightDecay and Eps
-// non-negative, betas in [0, 1), and Nesterov needs Momentum > 0. Fields that do not
-// belong to the optimizer's kind must be zero.
+// non-negative, betas in [0, 1), and Nesterov needs Momentum > 0; Alpha, LRDecay,
+// InitialAcc and ClipNorm must be non-negative. Fields that do not belong to the
+// optimizer's kind must be zero.
 func (m *Model) SetOptimizer(o ir.Optimizer) {
 	m.enter()
 	m.setOptimizer(o)
@@ -87,7 +86,7 @@ func (m *Model) setOptimizer(o ir.Optimizer) {
 		format string
 		v      any
 	}{
-		{o.Kind != ir.OptSGD && o.Kind != ir.OptAdam, "unknown optimizer kind %v", o.Kind},
+		{o.Kind > ir.OptAdagrad, "unknown optimizer kind %v", o.Kind},
 		{!(o.LR > 0) || !finite(o.LR), "lr must be positive, got %v", o.LR},
 		{!(o.WeightDecay >= 0) || !finite(o.WeightDecay), "weight_decay must be non-negative, got %v", o.WeightDecay},
 		{!(o.Momentum >= 0) || !finite(o.Momentum), "momentum must be non-negative, got %v", o.Momentum},
@@ -103,13 +102,17 @@ func (m *Model) setOptimizer(o ir.Optimizer) {
 			return
 		}
 	}
+	if format, v := optimizerFieldError(o); format != "" {
+		m.errorf("%s: "+format, fn, v)
+	}
 }
 
 // Train sets the training setup. Its BatchSize becomes the forward graph's MaxBatch.
 // It records an error for a second call, BatchSize outside [1, 2^24], Epochs < 1, an
 // unknown Dataset, or a file list that does not fit the dataset: "" and "mnist" take
 // no files, "csv" one training file and at most one test file, "idx" an images and a
-// labels file for each. Whether the files exist is not checked.
+// labels file for each, or a Schedule outside the ranges PyTorch's schedulers
+// accept. Whether the files exist is not checked.
 func (m *Model) Train(c ir.TrainConfig) {
 	m.enter()
 	if m.hasTrain {
@@ -124,6 +127,9 @@ func (m *Model) Train(c ir.TrainConfig) {
 	case c.Epochs < 1:
 		m.errorf("train: epochs must be at least 1, got %d", c.Epochs)
 	}
+	if format, v := scheduleError(c.Schedule); format != "" {
+		m.errorf("train: "+format, v)
+	}
 	want := map[string]int{"": 0, "mnist": 0, "csv": 1, "idx": 2}
 	n, ok := want[c.Dataset]
 	switch {
@@ -133,5 +139,42 @@ func (m *Model) Train(c ir.TrainConfig) {
 		m.errorf("train: dataset %q takes %d training files, got %d", c.Dataset, n, len(c.TrainFiles))
 	case len(c.TestFiles) != 0 && len(c.TestFiles) != n:
 		m.errorf("train: dataset %q takes %d test files, got %d", c.Dataset, n, len(c.TestFiles))
+	}
+}
+
+// roundHyper returns the optimizer hyperparameter v as the dtype dt holds it, and
+// whether that value is unusable although v is in range (finite and non-negative,
+// and positive if positive is set): infinite, or 0 where v must be positive. The
+// update arithmetic runs in the model's dtype, so an lr of 1e-50 in an f32 model
+// would train nothing and an lr of 1e300 only NaN. Values out of range are
+// reported elsewhere.
+func roundHyper(v float64, dt ir.DType, positive bool) (float64, bool) {
+	if dt != ir.F32 || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || positive && v == 0 {
+		return v, false
+	}
+	r := float64(float32(v))
+	return r, math.IsInf(r, 0) || positive && r == 0
+}
+
+// checkOptimizerDType records an error for each hyperparameter of the optimizer
+// that the model's dtype cannot hold (see roundHyper). Build calls it because the
+// dtype may be set after the optimizer.
+func (m *Model) checkOptimizerDType() {
+	if !m.hasOpt {
+		return
+	}
+	o := m.opt
+	for _, h := range []struct {
+		name     string
+		v        float64
+		positive bool
+	}{
+		{"lr", o.LR, true}, {"momentum", o.Momentum, false},
+		{"weight_decay", o.WeightDecay, false}, {"eps", o.Eps, false},
+		{"clip_norm", o.ClipNorm, false},
+	} {
+		if r, bad := roundHyper(h.v, m.dtype, h.positive); bad {
+			m.b.Errs.Add(o.Pos, "%s: %s %v rounds to %v in %s, the model's dtype", o.Kind, h.name, h.v, r, m.dtype)
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 const maxNesting = 100
 
 // keywords start statements and cannot be assigned to.
-var keywords = []string{"model", "dtype", "input", "labels", "output", "loss", "optimizer", "train"}
+var keywords = []string{"model", "dtype", "input", "labels", "output", "loss", "optimizer", "train", "saliency", "metrics"}
 
 // parser builds the syntax tree of a model file. It reports at most one syntax
 // error per line and resumes at the next line.
@@ -134,7 +134,7 @@ func (p *parser) statement() stmt {
 		return &assignStmt{name: t, value: p.expr()}
 	}
 	switch t.text {
-	case "model", "dtype":
+	case "model", "dtype", "saliency":
 		p.advance()
 		return &keywordStmt{kw: t, name: p.expect(tIdent, t.text+" name")}
 	case "input", "labels":
@@ -148,6 +148,9 @@ func (p *parser) statement() stmt {
 	case "train":
 		p.advance()
 		return p.train(t)
+	case "metrics":
+		p.advance()
+		return p.metricsList(t)
 	}
 	p.fail(t, "expected a statement (an assignment or a line starting with %s), found %s%s",
 		oneOf(keywords), t.describe(), didYouMean(t.text, keywords))
@@ -265,6 +268,8 @@ func (p *parser) primary() expr {
 		p.nesting--
 		end := p.expect(tRParen, "')'")
 		return &parenExpr{lparen: t, x: x, end: end.end}
+	case tLBrack:
+		return p.list()
 	}
 	p.fail(t, "expected an expression, found %s", t.describe())
 	return nil

@@ -14,9 +14,24 @@ type Module struct {
 	File      string // model file the module came from, for comments and errors
 	Forward   *Graph
 	Loss      LossKind
-	Classes   int // number of classes for LossCrossEntropy, else 0
+	Classes   int // number of classes for class labels (LossCrossEntropy, LossNLL), else 0
 	Optimizer Optimizer
 	Train     TrainConfig
+	// Saliency selects the scalar whose gradient with respect to the input x the
+	// compiled program returns from its saliency function; SaliencyNone for none.
+	Saliency SaliencyKind
+	// Metrics are the evaluation metrics the generated code offers besides the
+	// loss and the correct count.
+	Metrics MetricSet
+
+	// Training and inference modes (docs/modes.md). The forward graph computes the
+	// training mode. InferenceValues maps a value of the forward graph to the value
+	// that replaces it in the predict and eval functions, for example a dropout
+	// result to its input, or batch statistics to running statistics; nil when the
+	// modes agree. MinTrainBatch is the smallest batch a training step accepts
+	// (2 with batch norm over [N, C]); 0 or 1 means no limit beyond 1.
+	InferenceValues map[*Value]*Value
+	MinTrainBatch   int
 }
 
 // LossKind names the loss a module trains with.
@@ -28,9 +43,15 @@ const (
 	LossMSE
 	LossCrossEntropy  // integer class labels, mean over the batch
 	LossBCEWithLogits // float 0/1 targets, mean over all elements
+
+	// Losses expanded from primitives by the frontend's loss functions.
+	LossL1    // float targets, mean absolute error
+	LossHuber // float targets, mean Huber loss
+	LossNLL   // integer class labels, log-probabilities as the prediction
+	LossBCE   // float 0/1 targets, probabilities as the prediction
 )
 
-var lossNames = [...]string{"none", "mse", "cross_entropy", "bce_with_logits"}
+var lossNames = [...]string{"none", "mse", "cross_entropy", "bce_with_logits", "l1", "huber", "nll", "bce"}
 
 // String returns the loss's name in the model language.
 func (l LossKind) String() string {
@@ -47,9 +68,12 @@ type OptimizerKind uint8
 const (
 	OptSGD OptimizerKind = iota // with Momentum > 0, SGD with momentum
 	OptAdam
+	OptAdamW   // Adam with decoupled weight decay
+	OptRMSProp // with Momentum > 0, RMSProp with momentum
+	OptAdagrad
 )
 
-var optimizerNames = [...]string{"sgd", "adam"}
+var optimizerNames = [...]string{"sgd", "adam", "adamw", "rmsprop", "adagrad"}
 
 // String returns the optimizer's name in the model language.
 func (o OptimizerKind) String() string {
@@ -60,18 +84,27 @@ func (o OptimizerKind) String() string {
 }
 
 // Optimizer is an optimizer and its hyperparameters, with PyTorch's semantics:
-// weight decay adds WeightDecay*w to the gradient (L2, not decoupled), and momentum
-// keeps buf = Momentum*buf + g with buf = g at the first step.
+// weight decay adds WeightDecay*w to the gradient (L2, not decoupled) except for
+// AdamW, which scales w by 1-LR*WeightDecay before its step, and SGD's momentum
+// keeps buf = Momentum*buf + g with buf = g at the first step. ClipNorm, when
+// positive, scales all gradients together before the step so that their global
+// L2 norm is at most ClipNorm, as torch.nn.utils.clip_grad_norm_ does.
 type Optimizer struct {
 	Kind        OptimizerKind
 	LR          float64
-	Momentum    float64 // SGD
+	Momentum    float64 // SGD, RMSProp
 	Nesterov    bool    // SGD
 	WeightDecay float64
-	Beta1       float64 // Adam
-	Beta2       float64 // Adam
-	Eps         float64 // Adam
+	Beta1       float64 // Adam, AdamW
+	Beta2       float64 // Adam, AdamW
+	Eps         float64 // Adam, AdamW, RMSProp, Adagrad
 	Pos         Pos
+
+	Alpha      float64 // RMSProp: smoothing constant of the squared-gradient average
+	Centered   bool    // RMSProp: divide by the estimated variance, not the raw second moment
+	LRDecay    float64 // Adagrad: the step's rate is LR/(1+(t-1)*LRDecay) at step t
+	InitialAcc float64 // Adagrad: initial value of the squared-gradient sum
+	ClipNorm   float64 // max global L2 norm of the gradients; 0 disables clipping
 }
 
 // TrainConfig is the training setup stored in the model file, so a standalone
@@ -85,4 +118,5 @@ type TrainConfig struct {
 	Epochs      int
 	Seed        uint64
 	Shuffle     bool
+	Schedule    Schedule // learning-rate schedule; the zero value keeps the rate constant
 }

@@ -77,6 +77,40 @@ const (
 	OpScatterAdd // (indices int, updates): zeros of Value.Shape, updates added at indices along Attrs.Axis
 	OpOneHot     // (indices int): Attrs.Depth classes appended as the last axis, in Value.DType
 
+	// Convolution and pooling over NCHW tensors (docs/convolution.md). The gradient
+	// ops are primitives so that the gradient of a gradient stays in the IR.
+
+	// OpConv2D(x [N,C,H,W], w [O,C/Groups,kH,kW]): cross-correlation as PyTorch's
+	// F.conv2d without bias; Attrs.Stride, Attrs.Padding, Attrs.Dilation, Attrs.Groups.
+	OpConv2D
+	// OpConv2DInputGrad(dy, w): the gradient of conv2d with respect to x (a transposed
+	// convolution), of shape Value.Shape; the attributes of the conv2d.
+	OpConv2DInputGrad
+	// OpConv2DFilterGrad(x, dy): the gradient of conv2d with respect to w, summed over
+	// the batch, of shape Value.Shape; the attributes of the conv2d.
+	OpConv2DFilterGrad
+	// OpMaxPool2D(x [N,C,H,W]): window maxima; Attrs.Kernel, Attrs.Stride,
+	// Attrs.Padding (padded with -inf). NaN propagates.
+	OpMaxPool2D
+	// OpMaxPool2DGrad(x, dy): dy routed to the first maximum of each window of x.
+	OpMaxPool2DGrad
+	// OpMaxPool2DGather(x, g): for each window of x, the element of g (shaped like x)
+	// at the window's first maximum; the adjoint of max_pool2d_grad in its dy.
+	OpMaxPool2DGather
+	// OpAvgPool2D(x [N,C,H,W]): window means, padding counted in the divisor
+	// (PyTorch's count_include_pad=True); Attrs.Kernel, Attrs.Stride, Attrs.Padding.
+	OpAvgPool2D
+	// OpAvgPool2DGrad(dy): the gradient of avg_pool2d, of shape Value.Shape.
+	OpAvgPool2DGrad
+
+	// Training-mode randomness (docs/modes.md).
+
+	// OpRandomUniform(seed i64[], counter i64[], like): a float of like's dtype and
+	// shape per element, uniform in [0, 1), a pure function of (seed, counter, element
+	// index) through the hash that runtime.RandomUniform documents. like only gives
+	// the shape and dtype; no operand takes a gradient.
+	OpRandomUniform
+
 	numOps
 )
 
@@ -145,6 +179,19 @@ var opTable = [numOps]opInfo{
 	OpGather:     {"gather", ClassOther, 2},
 	OpScatterAdd: {"scatter_add", ClassOther, 2},
 	OpOneHot:     {"one_hot", ClassOther, 1},
+
+	// Convolution and pooling.
+	OpConv2D:           {"conv2d", ClassOther, 2},
+	OpConv2DInputGrad:  {"conv2d_input_grad", ClassOther, 2},
+	OpConv2DFilterGrad: {"conv2d_filter_grad", ClassOther, 2},
+	OpMaxPool2D:        {"max_pool2d", ClassOther, 1},
+	OpMaxPool2DGrad:    {"max_pool2d_grad", ClassOther, 2},
+	OpMaxPool2DGather:  {"max_pool2d_gather", ClassOther, 2},
+	OpAvgPool2D:        {"avg_pool2d", ClassOther, 1},
+	OpAvgPool2DGrad:    {"avg_pool2d_grad", ClassOther, 1},
+
+	// Training-mode randomness.
+	OpRandomUniform: {"random_uniform", ClassOther, 3},
 }
 
 // String returns the op's name in the text form.

@@ -324,7 +324,15 @@ func (p *parser) parseType(sc *scanner, v *Value) *Error {
 	if err := p.expect(sc, '['); err != nil {
 		return err
 	}
-	dims, perr := p.parseIntList(sc, true)
+	var dims []int
+	perr := p.parseList(sc, func(t token) *Error {
+		x, err := p.parseInt(t, true)
+		if err == nil && x == Batch && len(dims) > 0 {
+			err = p.errorf(t.col, "N may only be the first dimension")
+		}
+		dims = append(dims, x)
+		return err
+	})
 	if perr != nil {
 		return perr
 	}
@@ -384,7 +392,8 @@ func (p *parser) parseComment(t token) (string, *Error) {
 	return s, nil
 }
 
-// parseInt reads an integer word. With batchN set, N stands for Batch.
+// parseInt reads an integer word. With batchN set, N stands for Batch, and a
+// negative integer is an error: N is the only way to write the batch extent.
 func (p *parser) parseInt(t token, batchN bool) (int, *Error) {
 	if t.kind != tokWord {
 		return 0, p.unexpected(t, "integer")
@@ -395,6 +404,9 @@ func (p *parser) parseInt(t token, batchN bool) (int, *Error) {
 	n, err := strconv.Atoi(t.text)
 	if err != nil {
 		return 0, p.errorf(t.col, "invalid integer %q", t.text)
+	}
+	if batchN && n < 0 {
+		return 0, p.errorf(t.col, "invalid extent %q, want a non-negative integer or N", t.text)
 	}
 	return n, nil
 }

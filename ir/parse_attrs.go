@@ -78,13 +78,16 @@ func (p *parser) parseKeyword(sc *scanner, key token, a *Attrs, seen *attrSet) *
 			return p.unexpected(t, "init")
 		}
 		a.Init, err = p.parseInit(sc, t)
-	case attrAxis, attrDepth:
+	case attrAxis, attrDepth, attrGroups:
 		n, ierr := p.parseInt(t, false)
 		err = ierr
-		if bit == attrAxis {
+		switch bit {
+		case attrAxis:
 			a.Axis = n
-		} else {
+		case attrDepth:
 			a.Depth = n
+		default:
+			a.Groups = n
 		}
 	default:
 		// The rest are lists.
@@ -102,6 +105,14 @@ func (p *parser) parseKeyword(sc *scanner, key token, a *Attrs, seen *attrSet) *
 			a.Starts, err = p.parseIntList(sc, false)
 		case attrEnds:
 			a.Ends, err = p.parseIntList(sc, true)
+		case attrKernel:
+			a.Kernel, err = p.parseIntList(sc, false)
+		case attrStride:
+			a.Stride, err = p.parseIntList(sc, false)
+		case attrPadding:
+			a.Padding, err = p.parseIntList(sc, false)
+		case attrDilation:
+			a.Dilation, err = p.parseIntList(sc, false)
 		}
 	}
 	if err != nil {

@@ -116,6 +116,12 @@ func TestParseErrors(t *testing.T) {
 		{"bad dtype", parseHeader + "  %0 = input \"x\" : f16[N]\n}\n", []string{
 			`t.ir:2:20: unknown dtype "f16" (want f32, f64, i32, i64 or bool)`}},
 		{"bad dim", parseHeader + "  %0 = input \"x\" : f32[M]\n}\n", []string{`t.ir:2:24: invalid integer "M"`}},
+		// Shape stores N as -1, but the text form writes it only as N.
+		{"negative dim", parseHeader + "  %0 = const [1] : f32[-1]\n}\n", []string{
+			`t.ir:2:24: invalid extent "-1", want a non-negative integer or N`}},
+		{"negative end", parseHeader + "  %0 = input \"x\" : f32[N,3]\n  %1 = slice %0 starts=[0,0] ends=[-1,2] : f32[N,2]\n}\n",
+			[]string{`t.ir:3:36: invalid extent "-1", want a non-negative integer or N`}},
+		{"N not first", parseHeader + "  %0 = input \"x\" : f32[3,N]\n}\n", []string{`t.ir:2:26: N may only be the first dimension`}},
 		{"unterminated string", parseHeader + "  %0 = input \"x : f32[N]\n}\n", []string{`t.ir:2:14: invalid string literal`}},
 		{"unknown attribute", parseHeader + "  %0 = input \"x\" colour : f32[N]\n}\n", []string{`t.ir:2:18: unknown attribute "colour"`}},
 		{"unknown keyword", parseHeader + "  %0 = input \"x\" colour=1 : f32[N]\n}\n", []string{`t.ir:2:18: unknown attribute "colour"`}},

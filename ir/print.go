@@ -105,7 +105,7 @@ func appendRef(b []byte, v *Value) []byte {
 }
 
 // attrSet is a set of Attrs fields, named by the keyword each has in the text form.
-type attrSet uint16
+type attrSet uint32
 
 const (
 	attrName attrSet = 1 << iota
@@ -120,6 +120,11 @@ const (
 	attrDepth
 	attrTransA
 	attrTransB
+	attrKernel
+	attrStride
+	attrPadding
+	attrDilation
+	attrGroups
 )
 
 // attrFlags are the boolean attributes: the keyword alone means true.
@@ -128,10 +133,11 @@ const attrFlags = attrKeepDims | attrTransA | attrTransB
 // attrKeywords lists the keyword of each attrSet bit, in bit order.
 var attrKeywords = []string{
 	"name", "init", "data", "axes", "keepdims", "perm", "starts", "ends", "axis", "depth", "transA", "transB",
+	"kernel", "stride", "padding", "dilation", "groups",
 }
 
 // keyword returns the text-form keyword of the single field in s.
-func (s attrSet) keyword() string { return attrKeywords[bits.TrailingZeros16(uint16(s))] }
+func (s attrSet) keyword() string { return attrKeywords[bits.TrailingZeros32(uint32(s))] }
 
 // opAttrs returns the attributes op o reads. Every other field of its Attrs is zero
 // in a valid graph.
@@ -157,6 +163,10 @@ func opAttrs(o Op) attrSet {
 		return attrDepth
 	case OpMatMul:
 		return attrTransA | attrTransB
+	case OpConv2D, OpConv2DInputGrad, OpConv2DFilterGrad:
+		return attrStride | attrPadding | attrDilation | attrGroups
+	case OpMaxPool2D, OpMaxPool2DGrad, OpMaxPool2DGather, OpAvgPool2D, OpAvgPool2DGrad:
+		return attrKernel | attrStride | attrPadding
 	}
 	return 0
 }
@@ -181,6 +191,11 @@ func setAttrs(a *Attrs) attrSet {
 	add(attrDepth, a.Depth != 0)
 	add(attrTransA, a.TransA)
 	add(attrTransB, a.TransB)
+	add(attrKernel, len(a.Kernel) > 0)
+	add(attrStride, len(a.Stride) > 0)
+	add(attrPadding, len(a.Padding) > 0)
+	add(attrDilation, len(a.Dilation) > 0)
+	add(attrGroups, a.Groups != 0)
 	return s
 }
 
@@ -229,6 +244,16 @@ func appendAttrValue(b []byte, bit attrSet, a *Attrs) []byte {
 		return strconv.AppendInt(b, int64(a.Axis), 10)
 	case attrDepth:
 		return strconv.AppendInt(b, int64(a.Depth), 10)
+	case attrKernel:
+		return appendInts(b, a.Kernel, false)
+	case attrStride:
+		return appendInts(b, a.Stride, false)
+	case attrPadding:
+		return appendInts(b, a.Padding, false)
+	case attrDilation:
+		return appendInts(b, a.Dilation, false)
+	case attrGroups:
+		return strconv.AppendInt(b, int64(a.Groups), 10)
 	}
 	return b
 }

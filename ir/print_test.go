@@ -67,6 +67,22 @@ func allOpsGraph(t *testing.T) *Graph {
 	grad := at().ScatterAdd(y, rows, 0, Shape{10, 3})
 	at().OneHot(y, 10, F32)
 
+	// Convolution and pooling.
+	img := at().Reshape(x, Shape{Batch, 1, 2, 2})
+	cp := Conv2DParams{Stride: []int{1, 1}, Padding: []int{1, 0}, Dilation: []int{1, 1}, Groups: 1}
+	k := at().Param("conv.weight", F32, Shape{2, 1, 2, 2}, Init{})
+	cv := at().Conv2D(img, k, cp)
+	at().Conv2DInputGrad(cv, k, img.Shape, cp)
+	at().Conv2DFilterGrad(img, cv, k.Shape, cp)
+	pp := Pool2DParams{Kernel: []int{2, 2}, Stride: []int{1, 1}, Padding: []int{1, 1}}
+	mp := at().MaxPool2D(img, pp)
+	at().MaxPool2DGrad(img, mp, pp)
+	at().MaxPool2DGather(img, img, pp)
+	at().AvgPool2DGrad(at().AvgPool2D(img, pp), img.Shape, pp)
+
+	// Training-mode randomness.
+	at().RandomUniform(one, step, x)
+
 	b.At(Pos{File: "only-file"})
 	loss := b.Mean(b.Mul(rows, rows), nil, false)
 	loss = b.Mean(loss, []int{0, 1}, false)
@@ -147,8 +163,10 @@ func TestPrintStrayAttributes(t *testing.T) {
 	x := b.Input("x", F32, Shape{2})
 	v := b.Neg(x)
 	v.Attrs = Attrs{Name: "n", Init: Init{Kind: InitNormal, Std: 1}, Data: []float64{1}, Axes: []int{0},
-		KeepDims: true, Perm: []int{0}, Starts: []int{0}, Ends: []int{Batch}, Axis: 1, Depth: 2, TransA: true, TransB: true}
-	want := `%1 = neg %0 name="n" init=normal(1) data=[1] axes=[0] keepdims perm=[0] starts=[0] ends=[N] axis=1 depth=2 transA transB : f32[2]`
+		KeepDims: true, Perm: []int{0}, Starts: []int{0}, Ends: []int{Batch}, Axis: 1, Depth: 2, TransA: true, TransB: true,
+		Kernel: []int{3, 3}, Stride: []int{2, 2}, Padding: []int{1, 1}, Dilation: []int{1, 2}, Groups: 2}
+	want := `%1 = neg %0 name="n" init=normal(1) data=[1] axes=[0] keepdims perm=[0] starts=[0] ends=[N] axis=1 depth=2 transA transB ` +
+		`kernel=[3,3] stride=[2,2] padding=[1,1] dilation=[1,2] groups=2 : f32[2]`
 	if got := string(appendValue(nil, v)); got != want {
 		t.Errorf("stray attributes print as\n%s\nwant\n%s", got, want)
 	}

@@ -64,6 +64,13 @@ type Attrs struct {
 	Depth    int       // one_hot
 	TransA   bool      // matmul
 	TransB   bool      // matmul
+
+	// Convolution and pooling; each list holds one entry per spatial axis (H, W).
+	Kernel   []int // max_pool2d, avg_pool2d and their gradients: window extents
+	Stride   []int // conv2d, the pools and their gradients: at least 1
+	Padding  []int // conv2d, the pools and their gradients: zeros (or -inf) added on each side
+	Dilation []int // conv2d and its gradients: spacing of the kernel taps, at least 1
+	Groups   int   // conv2d and its gradients: channel groups, at least 1
 }
 
 // clone returns a copy of a that shares no slice with it.
@@ -73,6 +80,10 @@ func (a Attrs) clone() Attrs {
 	a.Perm = slices.Clone(a.Perm)
 	a.Starts = slices.Clone(a.Starts)
 	a.Ends = slices.Clone(a.Ends)
+	a.Kernel = slices.Clone(a.Kernel)
+	a.Stride = slices.Clone(a.Stride)
+	a.Padding = slices.Clone(a.Padding)
+	a.Dilation = slices.Clone(a.Dilation)
 	return a
 }
 

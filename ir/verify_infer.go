@@ -79,6 +79,11 @@ func (c *checker) inferOther(v *Value) *Value {
 		return b.ScatterAdd(x[0], x[1], a.Axis, v.Shape)
 	case OpOneHot:
 		return b.OneHot(x[0], a.Depth, v.DType)
+	case OpConv2D, OpConv2DInputGrad, OpConv2DFilterGrad,
+		OpMaxPool2D, OpMaxPool2DGrad, OpMaxPool2DGather, OpAvgPool2D, OpAvgPool2DGrad:
+		return inferConvPool(b, v)
+	case OpRandomUniform:
+		return b.RandomUniform(x[0], x[1], x[2])
 	}
 	panic(fmt.Sprintf("ir: verify: no inference for op %s", v.Op))
 }
@@ -144,6 +149,16 @@ func attrEqual(bit attrSet, x, y *Attrs) bool {
 		return x.TransA == y.TransA
 	case attrTransB:
 		return x.TransB == y.TransB
+	case attrKernel:
+		return slices.Equal(x.Kernel, y.Kernel)
+	case attrStride:
+		return slices.Equal(x.Stride, y.Stride)
+	case attrPadding:
+		return slices.Equal(x.Padding, y.Padding)
+	case attrDilation:
+		return slices.Equal(x.Dilation, y.Dilation)
+	case attrGroups:
+		return x.Groups == y.Groups
 	}
 	return true
 }

@@ -26,7 +26,7 @@ func Build(m *ir.Module, opts Options) (*Program, error) {
 	if err := ir.Verify(m.Forward); err != nil {
 		return nil, asErrorList(err, ir.Pos{File: m.File})
 	}
-	if errs := checkModule(m); len(errs) > 0 {
+	if errs := append(checkModule(m), checkInferenceValues(m)...); len(errs) > 0 {
 		return nil, errs
 	}
 
@@ -35,7 +35,14 @@ func Build(m *ir.Module, opts Options) (*Program, error) {
 	if m.Forward.Output("loss") != nil {
 		names = append(names, "eval", "train")
 	}
+	if m.Saliency != ir.SaliencyNone {
+		names = append(names, "saliency")
+	}
 	for _, name := range names {
+		derive := derive
+		if name == "saliency" {
+			derive = deriveSaliency
+		}
 		f, err := derive(m, name)
 		if err != nil {
 			return nil, err
@@ -55,6 +62,8 @@ func Build(m *ir.Module, opts Options) (*Program, error) {
 			p.Eval = f
 		case "train":
 			p.Train = f
+		case "saliency":
+			p.Saliency = f
 		}
 	}
 	return p, nil
@@ -69,8 +78,11 @@ func Build(m *ir.Module, opts Options) (*Program, error) {
 // graph's updates (such as running statistics), so predict and eval leave state
 // unchanged.
 func derive(m *ir.Module, name string) (*Function, error) {
-	g, _ := m.Forward.Clone()
+	g, clone := m.Forward.Clone()
 	g.Name = name
+	if name != "train" {
+		useInferenceValues(g, m, clone)
+	}
 	outputs := map[string][]string{
 		"predict": {"output"},
 		"eval":    {"loss", "correct"},

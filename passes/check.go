@@ -69,6 +69,7 @@ func checkModule(m *ir.Module) ir.ErrorList {
 	}
 	errs = append(errs, checkTrainable(m, loss.DType)...)
 	errs = append(errs, checkOptimizer(m.Optimizer)...)
+	errs = append(errs, checkLRSchedule(m.Train.Schedule, filePos)...)
 	return errs
 }
 
@@ -107,7 +108,7 @@ func checkTrainable(m *ir.Module, dt ir.DType) ir.ErrorList {
 }
 
 // checkOptimizer checks the hyperparameters against the ranges that PyTorch 1.13's
-// SGD and Adam accept, and also rejects NaN and infinities.
+// optimizers accept, and also rejects NaN and infinities.
 func checkOptimizer(o ir.Optimizer) ir.ErrorList {
 	var errs ir.ErrorList
 	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
@@ -125,15 +126,46 @@ func checkOptimizer(o ir.Optimizer) ir.ErrorList {
 		if o.Nesterov && o.Momentum == 0 {
 			errs.Add(o.Pos, "sgd: nesterov needs a momentum above 0")
 		}
-	case ir.OptAdam:
+	case ir.OptAdam, ir.OptAdamW:
 		if bad(o.Beta1) || o.Beta1 >= 1 || bad(o.Beta2) || o.Beta2 >= 1 {
-			errs.Add(o.Pos, "adam: betas (%g, %g), want each in [0, 1)", o.Beta1, o.Beta2)
+			errs.Add(o.Pos, "%s: betas (%g, %g), want each in [0, 1)", o.Kind, o.Beta1, o.Beta2)
 		}
 		if bad(o.Eps) {
-			errs.Add(o.Pos, "adam: eps %g, want 0 or more", o.Eps)
+			errs.Add(o.Pos, "%s: eps %g, want 0 or more", o.Kind, o.Eps)
 		}
+	case ir.OptRMSProp, ir.OptAdagrad:
+		errs = append(errs, checkAdaptive(o)...)
 	default:
 		errs.Add(o.Pos, "unknown optimizer %s", o.Kind)
+	}
+	if bad(o.ClipNorm) {
+		errs.Add(o.Pos, "%s: clip_norm %g, want 0 or more", o.Kind, o.ClipNorm)
+	}
+	return errs
+}
+
+// checkAdaptive checks RMSProp's and Adagrad's hyperparameters against the ranges
+// PyTorch 1.13 accepts.
+func checkAdaptive(o ir.Optimizer) ir.ErrorList {
+	var errs ir.ErrorList
+	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
+	if bad(o.Eps) {
+		errs.Add(o.Pos, "%s: eps %g, want 0 or more", o.Kind, o.Eps)
+	}
+	if o.Kind == ir.OptRMSProp {
+		if bad(o.Alpha) {
+			errs.Add(o.Pos, "rmsprop: alpha %g, want 0 or more", o.Alpha)
+		}
+		if bad(o.Momentum) {
+			errs.Add(o.Pos, "rmsprop: momentum %g, want 0 or more", o.Momentum)
+		}
+		return errs
+	}
+	if bad(o.LRDecay) {
+		errs.Add(o.Pos, "adagrad: lr_decay %g, want 0 or more", o.LRDecay)
+	}
+	if bad(o.InitialAcc) {
+		errs.Add(o.Pos, "adagrad: initial_accumulator_value %g, want 0 or more", o.InitialAcc)
 	}
 	return errs
 }

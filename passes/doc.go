@@ -1,6 +1,7 @@
 // Package passes turns a module's forward graph into a Program: the predict, eval
 // and train functions, each optimized, scheduled and memory-planned for code
-// generation.
+// generation. A module with a saliency kind also gets a saliency function: the
+// gradient of its loss or of a chosen class score with respect to the input.
 //
 // Build clones the forward graph once per function and runs the pass table on
 // each clone, in this order:

@@ -20,6 +20,7 @@ func gradCases() []gradCase {
 	cs = append(cs, reduceGradCases()...)
 	cs = append(cs, layoutGradCases()...)
 	cs = append(cs, indexGradCases()...)
+	cs = append(cs, convGradCases()...)
 	return cs
 }
 

@@ -32,7 +32,11 @@ const (
 //	          v = b2*v + ((1-b2)*g')*g'
 //	          denom = sqrt(v)/sqrt(1-b2^t) + eps
 //	          w = w - (lr/(1-b1^t))*m / denom
+//	adamw:    as adam without g' = g + wd*w, and with w = w*(1-lr*wd) first
+//	rmsprop:  see rmspropLowering
+//	adagrad:  see adagradLowering
 //
+// With ClipNorm set, the gradients are first scaled as clipGradNorm describes.
 // The state "lr" contains the learning rate, initialized to Optimizer.LR. The graph
 // never updates it, so a training loop may change it between steps. The state
 // "step" counts completed steps. The scalar bias corrections of Adam are computed
@@ -53,15 +57,23 @@ func lowerOptimizer(ctx *Context) error {
 	switch o.Kind {
 	case ir.OptSGD:
 		update = sgdLowering(b, o, lr, step)
-	case ir.OptAdam:
+	case ir.OptAdam, ir.OptAdamW:
 		update = adamLowering(b, o, lr, t)
+	case ir.OptRMSProp:
+		update = rmspropLowering(b, o, lr)
+	case ir.OptAdagrad:
+		update = adagradLowering(b, o, lr, step)
 	default:
 		panic(fmt.Sprintf("passes: lower-optimizer: unknown optimizer %s", o.Kind))
 	}
 
+	grads := ctx.Grads
+	if o.ClipNorm > 0 {
+		grads = clipGradNorm(b, grads, o.ClipNorm)
+	}
 	for i, w := range ctx.Params {
-		grad := ctx.Grads[i]
-		if o.WeightDecay != 0 {
+		grad := grads[i]
+		if o.WeightDecay != 0 && o.Kind != ir.OptAdamW {
 			grad = b.Add(grad, b.Mul(b.ScalarLike(w, o.WeightDecay), w))
 		}
 		next := update(w, grad)
@@ -98,7 +110,8 @@ func sgdLowering(b *ir.Builder, o ir.Optimizer, lr, step *ir.Value) func(w, grad
 	}
 }
 
-// adamLowering returns the Adam update of one param at step t (counting from 1).
+// adamLowering returns the Adam or AdamW update of one param at step t (counting
+// from 1).
 func adamLowering(b *ir.Builder, o ir.Optimizer, lr, t *ir.Value) func(w, grad *ir.Value) *ir.Value {
 	dt := lr.DType
 	one := b.Scalar(ir.F64, 1)
@@ -106,6 +119,13 @@ func adamLowering(b *ir.Builder, o ir.Optimizer, lr, t *ir.Value) func(w, grad *
 	bc2 := b.Sub(one, b.Binary(ir.OpPow, b.Scalar(ir.F64, o.Beta2), t))
 	stepSize := castTo(b, b.Div(castTo(b, lr, ir.F64), bc1), dt)
 	bc2Sqrt := castTo(b, b.Unary(ir.OpSqrt, bc2), dt)
+
+	// AdamW's decoupled weight decay scales w by 1-lr*wd before the step; PyTorch
+	// computes the factor in Python floats.
+	var decay *ir.Value
+	if o.Kind == ir.OptAdamW && o.WeightDecay != 0 {
+		decay = castTo(b, b.Sub(one, b.Mul(castTo(b, lr, ir.F64), b.Scalar(ir.F64, o.WeightDecay))), dt)
+	}
 
 	return func(w, grad *ir.Value) *ir.Value {
 		m := b.State(w.Attrs.Name+adamMSuffix, w.DType, w.Shape, ir.Init{})
@@ -116,6 +136,9 @@ func adamLowering(b *ir.Builder, o ir.Optimizer, lr, t *ir.Value) func(w, grad *
 		b.G.AddUpdate(v, v1)
 
 		denom := b.Add(b.Div(b.Unary(ir.OpSqrt, v1), bc2Sqrt), b.ScalarLike(w, o.Eps))
+		if decay != nil {
+			w = b.Mul(w, decay)
+		}
 		return b.Sub(w, b.Div(b.Mul(stepSize, m1), denom))
 	}
 }

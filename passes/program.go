@@ -10,11 +10,14 @@ type Program struct {
 	Predict *Function // inputs x; output "output"
 	Eval    *Function // inputs x, y; outputs "loss" and, if the module has it, "correct"
 	Train   *Function // as Eval, computed before the step; updates of every param and state
+	// Saliency is nil unless the module asks for one (ir.Module.Saliency): inputs x
+	// and y; output "input_grad", the gradient of the chosen scalar with respect to x.
+	Saliency *Function
 }
 
 // Function is one graph of a program with its schedule and memory plan.
 type Function struct {
-	Name     string // "predict", "eval" or "train"
+	Name     string // "predict", "eval", "train" or "saliency"
 	Graph    *ir.Graph
 	Schedule []*ir.Value // the non-source values in execution order
 	Plan     *MemoryPlan

@@ -34,3 +34,20 @@ func panicLen(fn, arg string, got, perSample, n int) {
 	panic(fmt.Sprintf("nncc: %s: %s has length %d, want %d*n = %d (n=%d)",
 		fn, arg, got, perSample, perSample*n, n))
 }
+
+// CheckLabels panics unless every class label in y is in [0, classes), as PyTorch's
+// cross-entropy raises for a target out of bounds. fn names the calling function in
+// the message, for example "nncc: TrainStep: y[3] = 10, want a class in [0, 10)".
+// It does not allocate when every label is in range.
+func CheckLabels[T ~int32 | ~int64](fn string, y []T, classes int) {
+	for i, c := range y {
+		if c < 0 || int64(c) >= int64(classes) {
+			panicLabel(fn, i, int64(c), classes)
+		}
+	}
+}
+
+//go:noinline
+func panicLabel(fn string, i int, c int64, classes int) {
+	panic(fmt.Sprintf("nncc: %s: y[%d] = %d, want a class in [0, %d)", fn, i, c, classes))
+}

@@ -1,6 +1,10 @@
 package runtime
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestCheckLenMessage(t *testing.T) {
 	msg := catchPanic(func() { CheckLen("Predict", "x", 100, 784, 2) })
@@ -46,4 +50,16 @@ func TestChecksDoNotAllocate(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("CheckBatch and CheckLen allocate %v times per call, want 0", allocs)
 	}
+}
+
+func TestCheckLabels(t *testing.T) {
+	assert.NotPanics(t, func() { CheckLabels("TrainStep", []int32{0, 9, 3}, 10) })
+	assert.PanicsWithValue(t, "nncc: TrainStep: y[1] = 10, want a class in [0, 10)",
+		func() { CheckLabels("TrainStep", []int32{0, 10}, 10) })
+	assert.PanicsWithValue(t, "nncc: Evaluate: y[0] = -1, want a class in [0, 3)",
+		func() { CheckLabels("Evaluate", []int64{-1}, 3) })
+
+	y := []int32{1, 2, 0}
+	allocs := testing.AllocsPerRun(100, func() { CheckLabels("TrainStep", y, 3) })
+	assert.Zero(t, allocs)
 }

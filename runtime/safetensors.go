@@ -20,6 +20,9 @@ type Tensor struct {
 	F64   []float64
 	I32   []int32
 	I64   []int64
+	// Optional marks a tensor that ReadTensors may find missing from a file: it is
+	// then left as it was. WriteTensors ignores the field.
+	Optional bool
 }
 
 // metadataKey is the header key of the optional string-to-string metadata map.

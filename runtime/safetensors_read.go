@@ -39,8 +39,8 @@ type entry struct {
 // is left at the first byte after the file. It returns the metadata map (nil if the file
 // has none) and the number of bytes read.
 //
-// It returns an error naming the tensor when a tensor of into is missing from the file
-// or differs in dtype or shape, and an error when the file is truncated or its header is
+// It returns an error naming the tensor when a tensor of into that is not Optional is
+// missing from the file, or when a tensor differs in dtype or shape, and an error when the file is truncated or its header is
 // invalid: a header over 100 MiB, malformed JSON, duplicate names, an unknown dtype, or
 // byte ranges that do not tile the data buffer exactly. Shapes and dtypes are checked
 // before any data is read; a read error in the data leaves into partly filled.
@@ -80,7 +80,7 @@ func ReadTensors(r io.Reader, into []Tensor) (meta map[string]string, n int64, e
 		found[e.name] = true
 	}
 	for i := range into {
-		if !found[into[i].Name] {
+		if !found[into[i].Name] && !into[i].Optional {
 			return nil, cr.n, fmt.Errorf("safetensors: tensor %q not found in file", into[i].Name)
 		}
 	}

@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func sampleTensors() []Tensor {
@@ -314,4 +317,26 @@ func TestTensorsLargeRoundTrip(t *testing.T) {
 	if !slices.Equal(got, w) {
 		t.Fatal("tensor read back differs from the one written")
 	}
+}
+
+func TestReadTensorsOptionalMissing(t *testing.T) {
+	var buf bytes.Buffer
+	_, err := WriteTensors(&buf, []Tensor{{Name: "w", Shape: []int{2}, F32: []float32{1, 2}}}, nil)
+	require.NoError(t, err)
+	data := buf.Bytes()
+
+	w := make([]float32, 2)
+	kept := []float32{7}
+	into := []Tensor{
+		{Name: "w", Shape: []int{2}, F32: w},
+		{Name: "momentum", Shape: []int{1}, F32: kept, Optional: true},
+	}
+	_, _, err = ReadTensors(bytes.NewReader(data), into)
+	require.NoError(t, err)
+	assert.Equal(t, []float32{1, 2}, w)
+	assert.Equal(t, []float32{7}, kept, "a missing optional tensor keeps its values")
+
+	into[1].Optional = false
+	_, _, err = ReadTensors(bytes.NewReader(data), into)
+	require.ErrorContains(t, err, `tensor "momentum" not found`)
 }

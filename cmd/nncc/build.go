@@ -23,7 +23,8 @@ func (a *app) build(args []string) error {
 	fs := a.newFlagSet("build", "MODEL [-o BINARY] [--work] [--verify-each]",
 		"Build a standalone binary for MODEL with the subcommands train, eval, predict\n"+
 			"and info. See \"nncc help\" for where the nncc source it links against comes from.")
-	out := fs.String("o", "", "output `file` (default: MODEL's base name without extension)")
+	out := fs.String("o", "", "output `file`, or an existing directory to write it into "+
+		"(default: MODEL's base name without extension)")
 	work := fs.Bool("work", false, "print the temporary build directory and keep it")
 	var pf passFlags
 	fs.BoolVar(&pf.verifyEach, "verify-each", false, "run the IR verifier after every pass")
@@ -35,16 +36,70 @@ func (a *app) build(args []string) error {
 		return err
 	}
 	model := positional[0]
+	name := strings.TrimSuffix(filepath.Base(model), filepath.Ext(model))
 	if *out == "" {
-		*out = strings.TrimSuffix(filepath.Base(model), filepath.Ext(model))
+		*out = name
+	} else if fi, err := os.Stat(*out); err == nil && fi.IsDir() {
+		*out = filepath.Join(*out, name)
 	}
 	return a.buildBinary(model, *out, pf, *work)
 }
 
+// checkBinaryTarget returns an input error if path exists and is something other
+// than an executable that building may replace: a directory, a device, or a file
+// such as a source file. An empty file may be replaced. "go build -o" guards its
+// output the same way.
+func checkBinaryTarget(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return asInput(err)
+	case !fi.Mode().IsRegular():
+		return inputErrorf("build: output %s exists and is not a regular file", path)
+	case fi.Size() == 0:
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return asInput(err)
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	if !isExecutable(head[:n]) {
+		return inputErrorf("build: output %s exists and is not an executable; remove it or choose another -o", path)
+	}
+	return nil
+}
+
+// isExecutable reports whether head, the first bytes of a file, starts an ELF,
+// Mach-O, PE or WebAssembly executable, the formats go build writes.
+func isExecutable(head []byte) bool {
+	for _, magic := range []string{
+		"\x7fELF", "\xfe\xed\xfa\xce", "\xfe\xed\xfa\xcf", "\xce\xfa\xed\xfe", "\xcf\xfa\xed\xfe",
+		"MZ", "\x00asm",
+	} {
+		if strings.HasPrefix(string(head), magic) {
+			return true
+		}
+	}
+	return false
+}
+
 // buildBinary compiles the model file at model into a standalone binary written to
-// out, printing one line per step to stderr. The binary is built under a temporary
-// name next to out and renamed once complete.
+// out, printing one line per step to stderr. The binary is built in a temporary
+// directory next to out and renamed once complete. An existing out must be an
+// executable (see checkBinaryTarget).
 func (a *app) buildBinary(model, out string, pf passFlags, keepWork bool) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return asInput(err)
+	}
+	if err := checkBinaryTarget(abs); err != nil {
+		return err
+	}
 	m, err := parseModel(model)
 	if err != nil {
 		return err
@@ -91,17 +146,20 @@ func (a *app) buildBinary(model, out string, pf passFlags, keepWork bool) error 
 		return err
 	}
 
-	abs, err := filepath.Abs(out)
+	// The temporary directory next to out has a fresh name, so no file of the
+	// user's is overwritten, and creating it checks that out's directory exists
+	// and is writable before go build runs.
+	outTmp, err := os.MkdirTemp(filepath.Dir(abs), ".nncc-build-*")
 	if err != nil {
 		return asInput(err)
 	}
+	defer os.RemoveAll(outTmp)
+	tmp := filepath.Join(outTmp, filepath.Base(abs))
 	a.progress("go build (nncc source %s, found by %s)", root, foundBy)
-	if err := a.goBuild(work, abs+".tmp"); err != nil {
-		os.Remove(abs + ".tmp")
+	if err := a.goBuild(work, tmp); err != nil {
 		return err
 	}
-	if err := os.Rename(abs+".tmp", abs); err != nil {
-		os.Remove(abs + ".tmp")
+	if err := os.Rename(tmp, abs); err != nil {
 		return asInput(err)
 	}
 	st, err := os.Stat(abs)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -27,8 +26,8 @@ func TestBuildAndTrain(t *testing.T) {
 			t.Errorf("build stderr lacks %q:\n%s", step, r.stderr)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "tinybin.tmp")); !os.IsNotExist(err) {
-		t.Errorf("temporary binary left behind (stat error %v)", err)
+	if left, _ := filepath.Glob(filepath.Join(dir, ".nncc-build-*")); len(left) > 0 {
+		t.Errorf("temporary build directories left behind: %q", left)
 	}
 	info := exec.Command(filepath.Join(dir, "tinybin"), "info")
 	info.Dir = dir

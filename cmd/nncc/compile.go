@@ -31,8 +31,9 @@ func (a *app) compile(args []string) error {
 	name := *pkg
 	if name == "" {
 		name = packageName(*dir)
-	} else if !token.IsIdentifier(name) || token.IsKeyword(name) {
-		return inputErrorf("compile: -pkg %q is not a valid Go package name", name)
+	} else if !token.IsIdentifier(name) || token.IsKeyword(name) || name == "_" || name == "main" {
+		return inputErrorf("compile: -pkg %q is not a valid name for a model package "+
+			"(want a Go identifier other than a keyword, _ and main)", name)
 	}
 
 	// Generate everything in memory first, so an error leaves DIR as it was.
@@ -50,8 +51,8 @@ func (a *app) compile(args []string) error {
 }
 
 // packageName derives a Go package name from the base name of dir: lower-case
-// letters and digits only, not starting with a digit, not a keyword, and "model"
-// if nothing usable is left.
+// letters and digits only, not starting with a digit. It returns "model" if nothing
+// usable is left, or if the name is a keyword or "main" (a model package is a library).
 func packageName(dir string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -64,7 +65,7 @@ func packageName(dir string) string {
 		}
 	}
 	name := strings.TrimLeft(b.String(), "0123456789")
-	if name == "" || token.IsKeyword(name) {
+	if name == "" || token.IsKeyword(name) || name == "main" {
 		return "model"
 	}
 	return name

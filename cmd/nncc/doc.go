@@ -16,7 +16,13 @@
 // command line are printed to stderr as "file:line:col: message" lines where a
 // position is known, and nncc exits with status 2. A failure inside the compiler
 // exits with status 1. Output files are written under a temporary name and renamed,
-// so a failed run leaves no half-written file behind.
+// so a failed run leaves no half-written file behind. nncc does not replace a file
+// it did not generate. A hand-written model.go in the output directory of compile
+// is an error, and so is a file other than an executable at the output of build.
+//
+// A model whose generated Model would need more than 16 GiB (arenas at the full
+// batch, parameters and optimizer state) is rejected as bad input. So is one with
+// an arena of more than 2^31-1 elements, and a model file larger than 16 MiB.
 //
 // "nncc compile" is what a //go:generate line calls: it writes the model package
 // into DIR. "nncc build" writes a standalone binary whose subcommands (train, eval,

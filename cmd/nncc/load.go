@@ -41,22 +41,29 @@ func parseModel(path string) (*ir.Module, error) {
 	return m, asInput(err)
 }
 
-// buildProgram runs the pass pipeline on m. Every error it returns is a mistake in
-// the model or the flags, because the passes report their own failures by panicking.
+// buildProgram runs the pass pipeline on m and checks the size of the result (see
+// checkModelSize). Every error it returns is a mistake in the model or the flags,
+// because the passes report their own failures by panicking.
 func buildProgram(m *ir.Module, flags passFlags, out io.Writer) (*passes.Program, error) {
 	p, err := passes.Build(m, passes.Options{
 		VerifyEach: flags.verifyEach,
 		PrintAfter: flags.printAfter,
 		Out:        out,
 	})
-	return p, asInput(err)
+	if err != nil {
+		return nil, asInput(err)
+	}
+	if err := checkModelSize(p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // functions returns the program's functions in the order nncc prints them. A model
 // without a loss has only a predict function.
 func functions(p *passes.Program) []*passes.Function {
 	var fns []*passes.Function
-	for _, f := range []*passes.Function{p.Predict, p.Eval, p.Train} {
+	for _, f := range []*passes.Function{p.Predict, p.Eval, p.Train, p.Saliency} {
 		if f != nil {
 			fns = append(fns, f)
 		}

@@ -53,6 +53,7 @@ func TestPackageName(t *testing.T) {
 		"gen/my-model_": "mymodel",
 		"2layer":        "layer",
 		"type":          "model",
+		"out/main":      "model",
 		"123":           "model",
 		"ünïcode":       "ncode",
 		"a/b/":          "b",

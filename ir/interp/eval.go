@@ -94,6 +94,11 @@ func evalOther(v *ir.Value, args []*Tensor, n int, out *Tensor) error {
 		return scatterAdd(args[0], args[1], v.Attrs.Axis, out)
 	case ir.OpOneHot:
 		oneHot(args[0], v.Attrs.Depth, out)
+	case ir.OpConv2D, ir.OpConv2DInputGrad, ir.OpConv2DFilterGrad,
+		ir.OpMaxPool2D, ir.OpMaxPool2DGrad, ir.OpMaxPool2DGather, ir.OpAvgPool2D, ir.OpAvgPool2DGrad:
+		convPool(v, args, out)
+	case ir.OpRandomUniform:
+		randomUniform(args[0], args[1], out)
 	default:
 		return fmt.Errorf("no evaluation rule for op %s", v.Op)
 	}

@@ -19,6 +19,11 @@ func checkSavePath(path string) error {
 	if !info.IsDir() {
 		return badInput("--save %s: %s is not a directory", path, dir)
 	}
+	// A directory at path would make the final rename fail after training, losing
+	// the trained weights, so it is rejected before training starts.
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return badInput("--save %s: is a directory; name a checkpoint file, for example %s", path, filepath.Join(path, "model.safetensors"))
+	}
 	return nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nncc/nncc/runtime"
 )
 
 // Model is the interface a generated model package is adapted to so that Main can drive
@@ -55,6 +57,10 @@ type Info struct {
 	// model trained with BCE with logits. The predicted label of a logit is 1 when the
 	// logit is positive; predict prints it.
 	Binary bool
+	// MinTrainBatch is the smallest batch TrainBatch accepts, 0 or 1 meaning any. Batch
+	// norm over [N,C] needs 2, as PyTorch raises for one value per channel; the
+	// training loop skips a smaller last batch of an epoch.
+	MinTrainBatch int
 }
 
 // Config holds the data and training defaults compiled into a model binary; flags
@@ -76,6 +82,9 @@ type Config struct {
 	Seed uint64
 	// Shuffle visits the training samples in a new random order each epoch.
 	Shuffle bool
+	// Schedule sets the learning rate before each epoch from the rate at the start
+	// of training (runtime.ScheduledLR); the zero value keeps the rate.
+	Schedule runtime.LRSchedule
 }
 
 // Exit statuses of Main.

@@ -304,6 +304,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"non-numeric cell", cfg, []string{"train", "--data", badCSV}, `bad.csv:3: column 2: value "oops"`},
 		{"feature mismatch", cfg, []string{"train", "--data", wide}, "3 features per sample, the model expects 2"},
 		{"save dir missing", cfg, []string{"train", "--save", filepath.Join(dir, "no", "m.st")}, "--save"},
+		{"save to directory", cfg, []string{"train", "--save", dir}, "is a directory"},
 		{"load missing", cfg, []string{"train", "--load", filepath.Join(dir, "none.st")}, "--load"},
 		{"load corrupt", cfg, []string{"eval", "--load", corrupt}, "invalid checkpoint"},
 		{"eval without test", noTest, []string{"eval"}, "no test data"},

@@ -18,6 +18,8 @@ type trainOptions struct {
 	seed          uint64
 	shuffle       bool
 	quiet         bool
+	schedule      runtime.LRSchedule
+	baseLR        float64 // the rate the schedule scales
 }
 
 // epochResult holds the metrics of one epoch. Accuracies apply only when the model
@@ -94,7 +96,8 @@ func cmdTrain(args []string, m Model, info Info, cfg Config, e *env) error {
 		m.SetLearningRate(float32(lr))
 	}
 
-	opts := trainOptions{epochs: *epochs, batch: *batch, seed: *seed, shuffle: *shuffle, quiet: *quiet}
+	opts := trainOptions{epochs: *epochs, batch: *batch, seed: *seed, shuffle: *shuffle, quiet: *quiet,
+		schedule: cfg.Schedule, baseLR: float64(m.LearningRate())}
 	summary := trainEpochs(m, info, train, test, opts, e)
 	if *save != "" {
 		if err := saveCheckpoint(*save, m); err != nil {
@@ -116,6 +119,9 @@ func trainEpochs(m Model, info Info, train, test *data.Dataset, opts trainOption
 	var last epochResult
 	var trainTime time.Duration
 	for epoch := 1; epoch <= opts.epochs; epoch++ {
+		if !opts.schedule.Constant() {
+			m.SetLearningRate(float32(runtime.ScheduledLR(opts.schedule, opts.baseLR, epoch-1)))
+		}
 		epochStart := e.now()
 		prog.startEpoch(epochStart)
 		res := trainEpoch(m, info, batcher, epoch, prog)
@@ -179,6 +185,11 @@ func trainEpoch(m Model, info Info, b *data.Batcher, epoch int, prog *progress) 
 		x, labels, values, n, ok := b.Next()
 		if !ok {
 			break
+		}
+		if n < info.MinTrainBatch {
+			// NOTE: like a DataLoader with drop_last, the skipped samples of this
+			// batch are not trained on in this epoch; shuffling varies which ones.
+			continue
 		}
 		loss, c := m.TrainBatch(x, labels, values, n)
 		lossSum += float64(loss) * float64(n)

@@ -17,27 +17,31 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 
 // ReadFrom reads a checkpoint written by WriteTo, or any safetensors file with
 // the same tensor names, dtypes and shapes, from r into m and returns the number
-// of bytes read. Tensors of the file that m does not have are skipped.
+// of bytes read. Tensors of the file that m does not have are skipped. State
+// tensors missing from the file keep their current values, so a weights-only file
+// (such as a PyTorch state_dict saved with safetensors) loads into a model whose
+// optimizer state then starts from its initial values.
 //
-// ReadFrom returns an error, and leaves m unchanged, if a tensor of m is missing
-// from the file or differs in dtype or shape, or if the file is invalid or
+// ReadFrom returns an error, and leaves m unchanged, if a parameter is missing from
+// the file, if a tensor differs in dtype or shape, or if the file is invalid or
 // truncated.
 func (m *Model) ReadFrom(r io.Reader) (int64, error) {
 	dst := m.tensors()
+	params := len(m.Params())
 	scratch := make([]runtime.Tensor, len(dst))
 	for i, t := range dst {
-		scratch[i] = runtime.Tensor{Name: t.Name, Shape: t.Shape}
+		scratch[i] = runtime.Tensor{Name: t.Name, Shape: t.Shape, Optional: i >= params}
 		if t.F32 != nil {
-			scratch[i].F32 = make([]float32, len(t.F32))
+			scratch[i].F32 = append([]float32(nil), t.F32...)
 		}
 		if t.F64 != nil {
-			scratch[i].F64 = make([]float64, len(t.F64))
+			scratch[i].F64 = append([]float64(nil), t.F64...)
 		}
 		if t.I32 != nil {
-			scratch[i].I32 = make([]int32, len(t.I32))
+			scratch[i].I32 = append([]int32(nil), t.I32...)
 		}
 		if t.I64 != nil {
-			scratch[i].I64 = make([]int64, len(t.I64))
+			scratch[i].I64 = append([]int64(nil), t.I64...)
 		}
 	}
 	_, n, err := runtime.ReadTensors(r, scratch)
