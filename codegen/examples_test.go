@@ -50,6 +50,11 @@ func exampleCases(t *testing.T) []*genCase {
 			y:     smallInts(0, 9),
 			sizes: []int{5, 1},
 		}),
+		newCase("example_charlm", exampleProgram(t, "charlm"), caseOpts{
+			x:     smallInts(0, 97), // character ids
+			y:     smallInts(0, 97),
+			sizes: []int{3, 1},
+		}),
 	}
 }
 

@@ -105,8 +105,13 @@ func (a *adapterEmitter) emitConfig(f *jen.File) {
 		return jen.Index().String().Values(items...)
 	}
 	dataset, format := "", tc.Dataset
-	if tc.Dataset == "mnist" {
+	sampleLength := 0
+	switch tc.Dataset {
+	case "mnist":
 		dataset, format = "mnist", ""
+	case "text":
+		// A character-level language model prints generated text after training.
+		dataset, format, sampleLength = "text", "", textSampleLength
 	}
 	f.Comment("// config holds the data and training defaults of the model file; flags override them.")
 	f.Var().Id("config").Op("=").Qual(cliPath, "Config").Values(wrapValues(append([]jen.Code{
@@ -119,7 +124,7 @@ func (a *adapterEmitter) emitConfig(f *jen.File) {
 		keyValue("Epochs", jen.Lit(tc.Epochs)),
 		keyValue("Seed", jen.Id(fmt.Sprint(tc.Seed))),
 		keyValue("Shuffle", jen.Lit(tc.Shuffle)),
-	}, scheduleConfig(tc.Schedule)...), 1)...)
+	}, append(scheduleConfig(tc.Schedule), sampleConfig(sampleLength)...)...), 1)...)
 	f.Line()
 }
 
@@ -349,4 +354,17 @@ func (a *adapterEmitter) emitRest(f *jen.File) {
 	f.Func().Add(recv()).Id("ReadFrom").Params(jen.Id("r").Qual("io", "Reader")).Params(jen.Int64(), jen.Error()).Block(
 		jen.Return(jen.Id("a").Dot("m").Dot("ReadFrom").Call(jen.Id("r"))),
 	)
+}
+
+// textSampleLength is the number of characters a binary trained on text generates
+// after training.
+const textSampleLength = 300
+
+// sampleConfig returns the SampleLength entry of cli.Config, or nothing for 0, so
+// binaries of models without text data read as before.
+func sampleConfig(n int) []jen.Code {
+	if n == 0 {
+		return nil
+	}
+	return []jen.Code{keyValue("SampleLength", jen.Lit(n))}
 }

@@ -230,7 +230,7 @@ func checkBinaryRule(t *testing.T, name string, data []byte, rows int) {
 
 // TestExampleModelsCompile checks every example model file with nncc check.
 func TestExampleModelsCompile(t *testing.T) {
-	for _, model := range []string{"binary/binary.nnc", "mnist/mnist.nnc", "lenet/lenet.nnc", "generate/model.nnc"} {
+	for _, model := range []string{"binary/binary.nnc", "mnist/mnist.nnc", "lenet/lenet.nnc", "charlm/charlm.nnc", "generate/model.nnc"} {
 		out := run(t, ".", nil, nnccBin, "check", "--verify-each", model)
 		if !strings.HasPrefix(out, model+": ok: ") {
 			t.Errorf("nncc check %s printed %q", model, out)

@@ -144,6 +144,14 @@ func (e *evaluator) intArg(fn, name string, k argKind, x expr) (int, bool) {
 	if ok && isInt && v >= math.MinInt32 && v <= math.MaxInt32 && (k == argInt || v >= 1) {
 		return int(v), true
 	}
+	if ok && isInt && (v > math.MaxInt32 || v < math.MinInt32 && k == argInt) {
+		low := int64(math.MinInt32)
+		if k == argPosInt {
+			low = 1
+		}
+		e.errorAt(x.first().pos, "%s: %s must be an integer from %d to %d, got %q", fn, name, low, math.MaxInt32, e.text(x))
+		return 0, false
+	}
 	e.badArg(fn, name, k, x)
 	return 0, false
 }

@@ -57,7 +57,7 @@ train {
 		`m.nnc:6:22: dense: unknown argument "nmae" (did you mean name?)`,
 		`m.nnc:9:18: sgd: lr must be a positive number, got "0"`,
 		`m.nnc:11:11: train: batch must be a positive integer, got "0"`,
-		`m.nnc:12:10: train: data must be mnist, csv(FILE) or idx(IMAGES, LABELS), got "cifar"`,
+		`m.nnc:12:10: train: data must be mnist, csv(FILE), idx(IMAGES, LABELS) or text(PATTERN), got "cifar"`,
 		`m.nnc:13:3: train: unknown setting "epocs" (did you mean epochs?)`,
 	}},
 

@@ -204,6 +204,9 @@ func (e *evaluator) tensorType(kw string, t *typeExpr) ([]int, bool) {
 	if t.dtype != nil {
 		dt := t.dtype.text
 		switch {
+		case dt != "f32" && dt != "f64" && kw == "input":
+			e.errorAt(t.dtype.pos, "input: element type must be f32, f64 or i32 (token ids), got %q", dt)
+			ok = false
 		case dt != "f32" && dt != "f64":
 			e.errorAt(t.dtype.pos, "%s: element type must be f32 or f64, got %q", kw, dt)
 			ok = false

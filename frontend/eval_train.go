@@ -127,6 +127,8 @@ func (e *evaluator) dataset(s setting) *dataset {
 			}
 			d.kind, d.files = "csv", []string{e.resolve(file)}
 			return orNil(d, ok)
+		case "text":
+			return e.textDataset(d, x)
 		case "idx":
 			args, ok := e.bind(x, []param{{"images", argString, true}, {"labels", argString, true}})
 			if !ok {
@@ -138,7 +140,7 @@ func (e *evaluator) dataset(s setting) *dataset {
 			return orNil(d, okI && okL)
 		}
 	}
-	e.errorAt(s.value.first().pos, "train: %s must be mnist, csv(FILE) or idx(IMAGES, LABELS), got %q",
+	e.errorAt(s.value.first().pos, "train: %s must be mnist, csv(FILE), idx(IMAGES, LABELS) or text(PATTERN), got %q",
 		s.name.text, e.text(s.value))
 	return nil
 }
@@ -165,6 +167,8 @@ func (e *evaluator) applyData(cfg *ir.TrainConfig, hasData bool, data, test *dat
 		return
 	}
 	switch {
+	case data.kind == "text":
+		e.errorAt(test.at.pos, "train: text data holds out the end of the text as its test set; remove test")
 	case test.kind != data.kind:
 		e.errorAt(test.at.pos, "train: test is %s but data is %s; both must be of one kind", test.kind, data.kind)
 	case test.labelSet && test.label != data.label:

@@ -17,7 +17,9 @@ import (
 // intermediate value or a param. The gradient ops are ordinary values of the
 // forward graph, so a loss may use them (a gradient-norm penalty), and the train
 // function's gradient of that loss differentiates through them. Where y does not
-// depend on x the gradient is zero. Grad records an error if y is not a rank-0
+// depend on x the gradient is zero. Where y depends on dropout or batch norm, the
+// predict and eval functions use the gradient of y's inference computation, which
+// Grad adds too (see the modes in the package passes). Grad records an error if y is not a rank-0
 // value of the model's dtype or x is not a value of the model's dtype, and when
 // the graph exceeds the limits maxGradValues and maxGradWork. It needs the package
 // passes linked into the program, which registers the differentiator
@@ -32,18 +34,43 @@ func (m *Model) Grad(y, x *ir.Value) *ir.Value {
 		return m.fail("grad: y has shape %v, want a scalar such as a loss or a sum", y.Shape)
 	}
 	start := len(m.g.Values)
-	if start > maxGradValues {
-		return m.fail("grad: the graph already has %d values, more than the %d that grad differentiates; nest fewer grads", start, maxGradValues)
+	var inference *ir.Value
+	if yi, xi, differs := m.inferenceVersion(y, x); differs {
+		if inference = m.differentiate(yi, xi); inference == nil {
+			return m.invalid()
+		}
 	}
-	m.gradWork += start
+	trainStart := len(m.g.Values)
+	g := m.differentiate(y, x)
+	if g == nil {
+		return m.invalid()
+	}
+	if inference != nil && slices.Contains(m.g.Values[trainStart:], g) {
+		m.inferAs(g, inference)
+	}
+	m.comment(start, "grad")
+	return g
+}
+
+// differentiate appends the gradient of y with respect to x to the forward graph
+// and returns it, or records an error and returns nil when the graph exceeds the
+// limits of Grad or the differentiator fails.
+func (m *Model) differentiate(y, x *ir.Value) *ir.Value {
+	size := len(m.g.Values)
+	if size > maxGradValues {
+		m.errorf("grad: the graph already has %d values, more than the %d that grad differentiates; nest fewer grads", size, maxGradValues)
+		return nil
+	}
+	m.gradWork += size
 	if m.gradWork > maxGradWork {
-		return m.fail("grad: the grads so far differentiate graphs of %d values in all, more than %d; use fewer grads", m.gradWork, maxGradWork)
+		m.errorf("grad: the grads so far differentiate graphs of %d values in all, more than %d; use fewer grads", m.gradWork, maxGradWork)
+		return nil
 	}
 	grads, err := ir.Differentiate(m.g, y, []*ir.Value{x})
 	if err != nil {
-		return m.fail("%v", err)
+		m.errorf("%v", err)
+		return nil
 	}
-	m.comment(start, "grad")
 	return grads[0]
 }
 
@@ -113,7 +140,8 @@ func (m *Model) SetLoss(v *ir.Value) {
 // Saliency requests the saliency function: the gradient with respect to the input
 // of the loss (ir.SaliencyLoss) or of the output's score of a class chosen per
 // sample (ir.SaliencyOutput). It records an error for a second call or an unknown
-// kind. Whether the model fits the kind is checked when the program is built.
+// kind. Build records an error, at the Saliency call, when ir.SaliencyOutput is
+// requested without class labels or without an output of one score per class.
 func (m *Model) Saliency(kind ir.SaliencyKind) {
 	m.enter()
 	switch {
@@ -122,7 +150,29 @@ func (m *Model) Saliency(kind ir.SaliencyKind) {
 	case kind != ir.SaliencyLoss && kind != ir.SaliencyOutput:
 		m.errorf("saliency: want loss or output, got %s", kind)
 	default:
-		m.saliency = kind
+		m.saliency, m.saliencyPos = kind, m.b.Pos
+	}
+}
+
+// checkSaliency records an error at the saliency statement when the input holds
+// integer token ids, which have no gradient, or when "saliency output" has no
+// class to select: float targets, or an output that is not [N, classes].
+func (m *Model) checkSaliency() {
+	if m.saliency == ir.SaliencyNone || m.x == nil {
+		return
+	}
+	if !m.x.DType.IsFloat() {
+		m.b.Errs.Add(m.saliencyPos, "saliency %s: the input is %s token ids, which have no gradient; want a float input",
+			m.saliency, m.x.Type())
+		return
+	}
+	if m.saliency != ir.SaliencyOutput || m.y == nil || m.output == nil {
+		return
+	}
+	want := ir.Shape{ir.Batch, m.classes}
+	if m.classes == 0 || !m.output.Shape.Equal(want) {
+		m.b.Errs.Add(m.saliencyPos, "saliency output: needs class labels and an output of shape [N, classes], got labels %s and output %s",
+			m.labelsDesc(), m.output.Type())
 	}
 }
 

@@ -126,7 +126,7 @@ func TestLayerAndLossErrors(t *testing.T) {
 		{"reshape without a list", "h = reshape(x, 4)\noutput x\nloss mse(x, y)",
 			`m.nnc:5:16: reshape: shape must be a list of dimensions such as [4, 8], got "4"`},
 		{"reshape to another size", "h = reshape(x, [5])\noutput x\nloss mse(x, y)",
-			`m.nnc:5:5: reshape: cannot reshape [N,4] to [N [5]]`},
+			`m.nnc:5:5: reshape: cannot reshape [N,4] (4 elements per sample) to [N,5]`},
 		{"list as a value", "h = [1, 2]\noutput x\nloss mse(x, y)",
 			`m.nnc:5:5: a list is not a value: [1, 2]`},
 		{"embedding of floats", "h = embedding(x, 3, 2)\noutput x\nloss mse(x, y)",

@@ -1,6 +1,9 @@
 package frontend
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/nncc/nncc/ir"
 )
 
@@ -26,7 +29,7 @@ func (m *Model) Reshape(x *ir.Value, dims ...int) *ir.Value {
 		case d < 1:
 			return m.fail("reshape: dimension %d is %d, want a positive extent or one -1", i, d)
 		case known > elems/d:
-			return m.fail("reshape: cannot reshape %v to [N %v]", x.Shape, dims)
+			return m.fail("reshape: cannot reshape %v (%d elements per sample) to %s", x.Shape, elems, batchDims(dims))
 		default:
 			known *= d
 		}
@@ -36,9 +39,19 @@ func (m *Model) Reshape(x *ir.Value, dims ...int) *ir.Value {
 		shape[infer+1] = elems / known
 	}
 	if len(dims) == 0 || infer >= 0 && elems%known != 0 || shape.StaticElems() != elems {
-		return m.fail("reshape: cannot reshape %v to [N %v]", x.Shape, dims)
+		return m.fail("reshape: cannot reshape %v (%d elements per sample) to %s", x.Shape, elems, batchDims(dims))
 	}
 	return m.b.Reshape(x, shape)
+}
+
+// batchDims writes the shape [N, dims...] as the IR prints shapes, "[N,3,-1]".
+func batchDims(dims []int) string {
+	var sb strings.Builder
+	sb.WriteString("[N")
+	for _, d := range dims {
+		sb.WriteString("," + strconv.Itoa(d))
+	}
+	return sb.String() + "]"
 }
 
 // Concat concatenates a and b along axis (negative counts from the end), like

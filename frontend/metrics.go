@@ -31,6 +31,10 @@ func (e *evaluator) metrics(s *metricsStmt) {
 			e.errorAt(n.pos, "metrics: unknown metric %q; want %s%s", n.text, oneOf(names), didYouMean(n.text, names))
 			return
 		}
+		if set&m != 0 {
+			e.errorAt(n.pos, "metrics: %s is listed twice", n.text)
+			return
+		}
 		set |= m
 	}
 	e.m.At(s.kw.pos).Metrics(set)

@@ -63,6 +63,7 @@ type Model struct {
 	denseLayers int               // dense layers so far, for default names
 	layerCounts map[string]int    // other layers so far per function, for default names
 	saliency    ir.SaliencyKind   // set by Saliency
+	saliencyPos ir.Pos            // position of the Saliency call
 	metrics     ir.MetricSet      // set by Metrics
 	hasMetrics  bool              // Metrics was called
 	metricsPos  ir.Pos            // position of the Metrics call
@@ -181,7 +182,8 @@ func (m *Model) TargetLabels(dims ...int) *ir.Value {
 
 // Output makes v the model's prediction, the output "output" that Predict returns.
 // It records an error for a second output, a value without a leading batch
-// dimension, or a value that depends on the labels (Predict has none).
+// dimension, an integer value such as the token ids of an IntInput, or a value that
+// depends on the labels (Predict has none).
 func (m *Model) Output(v *ir.Value) {
 	m.enter()
 	if m.hasOutput {
@@ -195,6 +197,8 @@ func (m *Model) Output(v *ir.Value) {
 	switch {
 	case !v.Shape.HasBatch():
 		m.errorf("output: value has shape %v, want a leading batch dimension N", v.Shape)
+	case !v.DType.IsFloat():
+		m.errorf("output: value has dtype %s, want the model's float dtype %s", v.DType, m.dtype)
 	case m.y != nil && dependsOn(v, m.y):
 		m.errorf("output: value depends on the labels, which Predict does not have")
 	default:
@@ -227,6 +231,7 @@ func (m *Model) Build() (*ir.Module, error) {
 	}
 	m.checkDataset()
 	m.checkMetrics()
+	m.checkSaliency()
 	m.checkOptimizerDType()
 	m.checkBatchElems()
 	if !m.hasErrors() && (m.output == nil || m.loss == nil) {

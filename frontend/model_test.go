@@ -195,7 +195,7 @@ func TestGoAPITrainChecks(t *testing.T) {
 	}{
 		{ir.TrainConfig{BatchSize: 0, Epochs: 1}, "train: batch must be in [1, 16777216], got 0"},
 		{ir.TrainConfig{BatchSize: 1, Epochs: 0}, "train: epochs must be at least 1, got 0"},
-		{ir.TrainConfig{BatchSize: 1, Epochs: 1, Dataset: "cifar"}, `train: unknown dataset "cifar" (want mnist, csv or idx)`},
+		{ir.TrainConfig{BatchSize: 1, Epochs: 1, Dataset: "cifar"}, `train: unknown dataset "cifar" (want mnist, csv, idx or text)`},
 		{ir.TrainConfig{BatchSize: 1, Epochs: 1, Dataset: "csv"}, `train: dataset "csv" takes 1 training files, got 0`},
 		{ir.TrainConfig{BatchSize: 1, Epochs: 1, Dataset: "idx", TrainFiles: []string{"a", "b"}, TestFiles: []string{"c"}},
 			`train: dataset "idx" takes 2 test files, got 1`},

@@ -130,11 +130,13 @@ func (m *Model) Train(c ir.TrainConfig) {
 	if format, v := scheduleError(c.Schedule); format != "" {
 		m.errorf("train: "+format, v)
 	}
-	want := map[string]int{"": 0, "mnist": 0, "csv": 1, "idx": 2}
+	want := map[string]int{"": 0, "mnist": 0, "csv": 1, "idx": 2, "text": 1}
 	n, ok := want[c.Dataset]
 	switch {
 	case !ok:
-		m.errorf("train: unknown dataset %q (want mnist, csv or idx)", c.Dataset)
+		m.errorf("train: unknown dataset %q (want mnist, csv, idx or text)", c.Dataset)
+	case c.Dataset == "text" && len(c.TestFiles) != 0:
+		m.errorf("train: dataset \"text\" takes no test files; the end of the text is the test set")
 	case len(c.TrainFiles) != n:
 		m.errorf("train: dataset %q takes %d training files, got %d", c.Dataset, n, len(c.TrainFiles))
 	case len(c.TestFiles) != 0 && len(c.TestFiles) != n:

@@ -86,7 +86,7 @@ func (p Pool2DParams) check() error {
 	}
 	for i := range 2 {
 		if 2*p.Padding[i] > p.Kernel[i] {
-			return errorf("padding %v: want at most half the kernel %v", p.Padding, p.Kernel)
+			return errorf("padding %d is more than half the kernel %d", p.Padding[i], p.Kernel[i])
 		}
 	}
 	return nil

@@ -110,8 +110,8 @@ type Optimizer struct {
 // TrainConfig is the training setup stored in the model file, so a standalone
 // binary needs no flags.
 type TrainConfig struct {
-	Dataset     string   // "mnist", "csv" or "idx"
-	TrainFiles  []string // csv: one file; idx: images then labels
+	Dataset     string   // "mnist", "csv", "idx" or "text"
+	TrainFiles  []string // csv: one file; idx: images then labels; text: one glob pattern
 	TestFiles   []string // as TrainFiles
 	LabelColumn int      // csv: the label column, negative counts from the end
 	BatchSize   int      // also the compiled MaxBatch

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nncc/nncc/codegen"
+	"github.com/nncc/nncc/runtime/data"
 )
 
 // buildModelDir is the subdirectory of the temporary build module that holds the
@@ -21,8 +22,9 @@ const (
 
 func (a *app) build(args []string) error {
 	fs := a.newFlagSet("build", "MODEL [-o BINARY] [--work] [--verify-each]",
-		"Build a standalone binary for MODEL with the subcommands train, eval, predict\n"+
-			"and info. See \"nncc help\" for where the nncc source it links against comes from.")
+		"Build a standalone binary for MODEL with the subcommands train, eval, predict,\n"+
+			"generate and info. See \"nncc help\" for where the nncc source it links against\n"+
+			"comes from.")
 	out := fs.String("o", "", "output `file`, or an existing directory to write it into "+
 		"(default: MODEL's base name without extension)")
 	work := fs.Bool("work", false, "print the temporary build directory and keep it")
@@ -170,9 +172,13 @@ func (a *app) buildBinary(model, out string, pf passFlags, keepWork bool) error 
 	return nil
 }
 
-// absPaths replaces each path in paths by its absolute form.
+// absPaths replaces each path in paths by its absolute form, except text patterns
+// relative to the Go root (data.GOROOTPrefix), which the binary expands where it runs.
 func absPaths(paths []string) error {
 	for i, p := range paths {
+		if strings.HasPrefix(p, data.GOROOTPrefix) {
+			continue // a text pattern relative to the Go root where the binary runs
+		}
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return err

@@ -12,6 +12,8 @@ func dataFormat(cfg Config, path string) (string, error) {
 	switch {
 	case cfg.Dataset == "mnist" || cfg.Format == "mnist":
 		return "mnist", nil
+	case cfg.Dataset == "text":
+		return "text", nil
 	case cfg.Dataset != "":
 		return "", fmt.Errorf("unknown dataset %q in the model's configuration", cfg.Dataset)
 	case cfg.Format == "idx" || cfg.Format == "csv":
@@ -45,6 +47,8 @@ func loadData(cfg Config, info Info, p dataPaths, wantTrain, requireTest bool) (
 	switch format {
 	case "mnist":
 		train, test, err = loadMNIST(p)
+	case "text":
+		train, test, err = loadText(p, cfg, info)
 	case "idx":
 		train, test, err = loadSplits(p, cfg, wantTrain, func(files []string) (*data.Dataset, error) {
 			if len(files) != 2 {

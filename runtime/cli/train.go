@@ -99,6 +99,11 @@ func cmdTrain(args []string, m Model, info Info, cfg Config, e *env) error {
 	opts := trainOptions{epochs: *epochs, batch: *batch, seed: *seed, shuffle: *shuffle, quiet: *quiet,
 		schedule: cfg.Schedule, baseLR: float64(m.LearningRate())}
 	summary := trainEpochs(m, info, train, test, opts, e)
+	if cfg.Dataset == "text" && !*quiet {
+		if err := printTrainSample(m, info, cfg, e); err != nil {
+			return err
+		}
+	}
 	if *save != "" {
 		if err := saveCheckpoint(*save, m); err != nil {
 			return err
