@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/nncc/nncc/frontend"
+	"github.com/nncc/nncc/ir"
 	"github.com/nncc/nncc/passes"
 )
 
@@ -21,6 +22,13 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // exampleProgram parses and builds the example model examples/<name>/<name>.nnc,
 // with positions relative to the example's directory.
 func exampleProgram(t *testing.T, name string) *passes.Program {
+	t.Helper()
+	return exampleProgramWith(t, name, nil)
+}
+
+// exampleProgramWith is exampleProgram with edit applied to the parsed module
+// before it is built.
+func exampleProgramWith(t *testing.T, name string, edit func(*ir.Module)) *passes.Program {
 	t.Helper()
 	dir := filepath.Join(repoRoot(t), "examples", name)
 	wd, err := os.Getwd()
@@ -33,19 +41,26 @@ func exampleProgram(t *testing.T, name string) *passes.Program {
 	if err != nil {
 		t.Fatalf("parsing the %s example: %v", name, err)
 	}
+	if edit != nil {
+		edit(m)
+	}
 	return buildProgram(t, m)
 }
+
+// withSaliency adds the input-gradient function of the loss, so the harness checks
+// that InputGradient allocates nothing on the example models with float inputs.
+func withSaliency(m *ir.Module) { m.Saliency = ir.SaliencyLoss }
 
 // exampleCases returns the example models as harness cases.
 func exampleCases(t *testing.T) []*genCase {
 	return []*genCase{
-		newCase("example_binary", exampleProgram(t, "binary"), caseOpts{y: smallInts(0, 1)}),
-		newCase("example_mnist", exampleProgram(t, "mnist"), caseOpts{
+		newCase("example_binary", exampleProgramWith(t, "binary", withSaliency), caseOpts{y: smallInts(0, 1)}),
+		newCase("example_mnist", exampleProgramWith(t, "mnist", withSaliency), caseOpts{
 			x:     func(r *rand.Rand) float64 { return r.Float64() },
 			y:     smallInts(0, 9),
 			sizes: []int{64, 1, 63},
 		}),
-		newCase("example_lenet", exampleProgram(t, "lenet"), caseOpts{
+		newCase("example_lenet", exampleProgramWith(t, "lenet", withSaliency), caseOpts{
 			x:     func(r *rand.Rand) float64 { return r.Float64() },
 			y:     smallInts(0, 9),
 			sizes: []int{5, 1},
