@@ -141,7 +141,7 @@ func (h *helperSet) panicIndex() string {
 	return h.use("panicIndex", func(name string) jen.Code {
 		return jen.Comment(lineComment("%s panics because index k of op is outside [0, extent).", name)).Line().
 			Func().Id(name).Params(jen.Id("op").String(), jen.Id("k").Int64(), jen.Id("extent").Int()).Block(
-			jen.Panic(jen.Qual("fmt", "Sprintf").Call(jen.Lit("nncc: %s: index %d out of range [0, %d)"), jen.Id("op"), jen.Id("k"), jen.Id("extent"))),
+			jen.Qual(runtimePath, "PanicIndex").Call(jen.Id("op"), jen.Id("k"), jen.Id("extent")),
 		)
 	})
 }

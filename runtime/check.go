@@ -49,5 +49,24 @@ func CheckLabels[T ~int32 | ~int64](fn string, y []T, classes int) {
 
 //go:noinline
 func panicLabel(fn string, i int, c int64, classes int) {
-	panic(fmt.Sprintf("nncc: %s: y[%d] = %d, want a class in [0, %d)", fn, i, c, classes))
+	panic(&InputError{Msg: fmt.Sprintf("nncc: %s: y[%d] = %d, want a class in [0, %d)", fn, i, c, classes)})
+}
+
+// InputError is the panic value of generated code for a value of the input data that
+// the model cannot take, such as a class label or a token id out of range. A program
+// that feeds data from a file can recover it and report bad data, as opposed to a
+// bug.
+type InputError struct {
+	Msg string
+}
+
+// Error returns the message.
+func (e *InputError) Error() string { return e.Msg }
+
+// PanicIndex panics with an *InputError because index k of op is outside
+// [0, extent), for example a token id outside an embedding's vocabulary.
+//
+//go:noinline
+func PanicIndex(op string, k int64, extent int) {
+	panic(&InputError{Msg: fmt.Sprintf("nncc: %s: index %d out of range [0, %d)", op, k, extent)})
 }

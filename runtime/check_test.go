@@ -54,10 +54,19 @@ func TestChecksDoNotAllocate(t *testing.T) {
 
 func TestCheckLabels(t *testing.T) {
 	assert.NotPanics(t, func() { CheckLabels("TrainStep", []int32{0, 9, 3}, 10) })
-	assert.PanicsWithValue(t, "nncc: TrainStep: y[1] = 10, want a class in [0, 10)",
+	assert.PanicsWithError(t, "nncc: TrainStep: y[1] = 10, want a class in [0, 10)",
 		func() { CheckLabels("TrainStep", []int32{0, 10}, 10) })
-	assert.PanicsWithValue(t, "nncc: Evaluate: y[0] = -1, want a class in [0, 3)",
+	assert.PanicsWithError(t, "nncc: Evaluate: y[0] = -1, want a class in [0, 3)",
 		func() { CheckLabels("Evaluate", []int64{-1}, 3) })
+	assert.PanicsWithError(t, "nncc: gather: index 25 out of range [0, 20)",
+		func() { PanicIndex("gather", 25, 20) })
+	func() {
+		defer func() {
+			_, ok := recover().(*InputError)
+			assert.True(t, ok, "PanicIndex panics with an *InputError")
+		}()
+		PanicIndex("gather", 25, 20)
+	}()
 
 	y := []int32{1, 2, 0}
 	allocs := testing.AllocsPerRun(100, func() { CheckLabels("TrainStep", y, 3) })

@@ -138,6 +138,13 @@ func run(args []string, m Model, cfg Config, e *env) (status int) {
 	info := m.Info()
 	defer func() {
 		if r := recover(); r != nil {
+			// Data the model cannot take (a label or token id out of range) is bad
+			// input, not a bug.
+			if err, ok := r.(*runtime.InputError); ok {
+				fmt.Fprintf(e.stderr, "%s: invalid data: %v\n", info.Name, err)
+				status = exitInput
+				return
+			}
 			fmt.Fprintf(e.stderr, "%s: internal error: %v\n%s", info.Name, r, debug.Stack())
 			status = exitInternal
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"testing"
 
+	"github.com/nncc/nncc/runtime"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,4 +33,21 @@ func TestTrainSkipsBatchBelowMinimum(t *testing.T) {
 		assert.GreaterOrEqual(t, n, 2, "TrainBatch got a batch below MinTrainBatch")
 	}
 	assert.Len(t, rec.sizes, 2*7, "7 full batches per epoch, the batch of 1 skipped")
+}
+
+// badIDModel panics in TrainBatch as generated code does for a token id outside an
+// embedding's vocabulary.
+type badIDModel struct{ *linearModel }
+
+func (m badIDModel) TrainBatch(x []float32, labels []int32, values []float32, n int) (float32, int) {
+	runtime.PanicIndex("gather", 25, 20)
+	return 0, 0
+}
+
+func TestInputErrorExitsTwo(t *testing.T) {
+	_, cfg := blobFiles(t)
+	r := runSimple(badIDModel{newClassifier(2, 2)}, cfg, "train", "--epochs", "1", "--quiet")
+	assert.Equal(t, 2, r.status, "stderr:\n%s", r.stderr)
+	assert.Contains(t, r.stderr, "invalid data: nncc: gather: index 25 out of range [0, 20)")
+	assert.NotContains(t, r.stderr, "goroutine", "bad data is reported without a stack trace")
 }
