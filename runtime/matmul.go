@@ -1,6 +1,9 @@
 package runtime
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Float is the constraint of the floating-point kernels: float32, float64 and types
 // defined on them.
@@ -89,12 +92,32 @@ func panicMatMulLen(fn string, lenC, lenA, lenB, wantC, wantA, wantB int) {
 		fn, lenC, wantC, lenA, wantA, lenB, wantB))
 }
 
-// gemmAcc adds op(A)·op(B) to C, choosing the loop order that reads both operands along
-// their rows.
+// sgemmFastName and sgemmFast are the assembly micro-kernel that float32 products use,
+// chosen at start-up by CPU features. sgemmFast is nil where there is none.
+var sgemmFastName, sgemmFast = fastSgemmKernel()
+
+// packedMinRows is the least m for which float32 products are packed. Packing op(B)
+// costs roughly as much as multiplying one row of op(A) by it. In BenchmarkSgemmImpls
+// on a 2-core AVX2 machine the packed GEMM overtook the loops at about 8 rows.
+const packedMinRows = 8
+
+// gemmAcc adds op(A)·op(B) to C. Float32 products of at least packedMinRows rows go
+// through the packed GEMM when an assembly micro-kernel is available, everything else
+// through gemmLoops.
 func gemmAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
+	if sgemmFast != nil && unsafe.Sizeof(c[0]) == 4 && m >= packedMinRows {
+		gemmPacked(sgemmFast, asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
+		return
+	}
+	gemmLoops(c, a, b, m, k, n, transA, transB)
+}
+
+// gemmLoops adds op(A)·op(B) to C with the pure-Go loops, choosing the loop order that
+// reads both operands along their rows. m, k and n must be positive.
+func gemmLoops[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	switch {
 	case !transB && !transA:
 		gemmAxpy(c, a, b, m, k, n, k, 1)

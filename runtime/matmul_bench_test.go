@@ -30,3 +30,39 @@ func BenchmarkMatMul(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmImpls measures each float32 GEMM implementation on the MNIST dense
+// layer shapes (forward x·Wᵀ is NT, the weight gradient TN, the input gradient NN), on a
+// single row and a narrow output layer, and on square products. The gflops metric counts 2·m·k·n floating-point operations per call.
+func BenchmarkSgemmImpls(b *testing.B) {
+	cases := []struct {
+		m, k, n        int
+		transA, transB bool
+	}{
+		{1, 784, 128, false, true},
+		{64, 128, 10, false, true},
+		{64, 784, 128, false, false},
+		{64, 784, 128, false, true},
+		{64, 784, 128, true, false},
+		{256, 256, 256, false, false},
+		{1024, 1024, 1024, false, false},
+	}
+	for _, impl := range sgemmImpls() {
+		for _, tc := range cases {
+			m, k, n := tc.m, tc.k, tc.n
+			r := rand.New(rand.NewPCG(7, 8))
+			x := randomSlice[float32](r, m*k)
+			y := randomSlice[float32](r, k*n)
+			c := make([]float32, m*n)
+			name := fmt.Sprintf("%s/%dx%dx%d/%s", impl.name, m, k, n,
+				transName(tc.transA, tc.transB))
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					impl.acc(c, x, y, m, k, n, tc.transA, tc.transB)
+				}
+				flops := 2 * float64(m) * float64(k) * float64(n) * float64(b.N)
+				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "gflops")
+			})
+		}
+	}
+}
