@@ -68,11 +68,19 @@ func (e *evaluator) trainSetup(stmts []stmt, eof ir.Pos) {
 		case "schedule":
 			e.schedule(&cfg.Schedule, s.value)
 		case "warmup":
-			if n, ok := e.intArg("train", "warmup", argInt, s.value); ok {
+			n, ok := e.intArg("train", "warmup", argInt, s.value)
+			switch {
+			case ok && n < 0:
+				e.errorAt(s.value.first().pos, "train: warmup must be a non-negative number of epochs, got %q", e.text(s.value))
+			case ok:
 				cfg.Schedule.Warmup = n
 			}
 		case "warmup_start":
-			if f, ok := e.floatArg("train", "warmup_start", argPosFloat, s.value); ok {
+			f, ok := e.floatArg("train", "warmup_start", argPosFloat, s.value)
+			switch {
+			case ok && f > 1:
+				e.errorAt(s.value.first().pos, "train: warmup_start must be in (0, 1], got %q", e.text(s.value))
+			case ok:
 				warmupStart = f
 			}
 		case "data":
@@ -89,6 +97,10 @@ func (e *evaluator) trainSetup(stmts []stmt, eof ir.Pos) {
 	}
 	if cfg.Schedule.Warmup > 0 {
 		cfg.Schedule.WarmupStart = warmupStart
+	} else if start, ok := seen["warmup_start"]; ok {
+		if _, hasWarmup := seen["warmup"]; !hasWarmup {
+			e.errorAt(start.pos, "train: warmup_start has no effect without warmup; set warmup to a number of epochs")
+		}
 	}
 	_, hasData := seen["data"]
 	e.applyData(&cfg, hasData, data, test)

@@ -123,8 +123,8 @@ func TestTrainBlockSchedule(t *testing.T) {
 		{"schedule = cosine()", "cosine: missing argument epochs"},
 		{"schedule = exp(0.9)", "train: schedule must be step"},
 		{"schedule = step(step_size=0)", "step_size"},
-		{"warmup = -1", "warmup must be non-negative, got -1"},
-		{"warmup = 2\nwarmup_start = 1.5", "warmup_start must be in (0, 1], got 1.5"},
+		{"warmup = -1", `warmup must be a non-negative number of epochs, got "-1"`},
+		{"warmup = 2\nwarmup_start = 1.5", `warmup_start must be in (0, 1], got "1.5"`},
 		{"shedule = step(2)", "did you mean schedule"},
 	} {
 		t.Run(c.settings, func(t *testing.T) {
