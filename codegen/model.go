@@ -32,7 +32,7 @@ func (g *generator) packageDoc() string {
 		"samples, n <= MaxBatch, stored one after another in one slice.")
 	if g.prog.Train != nil {
 		lines = append(lines,
-			"TrainStep runs one optimizer step on a batch, and LastCorrect tells how many of",
+			"TrainStep runs one optimizer step on a batch, and LastCorrect returns how many of",
 			"its predictions were correct before the step. Evaluate measures the loss without",
 			"changing the model.")
 	}

@@ -9,24 +9,16 @@ import (
 // empty shape or a non-positive dimension.
 func (m *Model) IntInput(dims ...int) *ir.Value {
 	m.enter()
-	if m.hasInput {
-		return m.fail("input: the model already has an input (declared at %s)", m.inputPos)
-	}
-	m.hasInput, m.inputPos = true, m.b.Pos
-	if !m.checkDims("input", dims) {
-		return m.invalid()
-	}
-	m.x = m.b.Input("x", ir.I32, append(ir.Shape{ir.Batch}, dims...))
-	return m.x
+	return m.input(ir.I32, dims)
 }
 
 // Embedding adds a lookup table of vocab rows of dim features named name ("" picks
 // embedding1, embedding2, ...), like PyTorch's nn.Embedding(vocab, dim). The result
-// holds the rows of the parameter "<name>.weight" [vocab, dim] picked by the
-// integer ids, so its shape is ids' shape followed by dim. The weight is initialized from N(0, 1), as
-// nn.Embedding does. Its gradient adds up the gradients of the rows each id picked.
-// An id outside [0, vocab) is not checked here; the interpreter reports it as an
-// error. It records an error for ids that are not an integer value, vocab or dim
+// contains the rows of the parameter "<name>.weight" [vocab, dim] picked by the
+// integer ids, so its shape is ids' shape followed by dim. The weight is initialized
+// from N(0, 1), as nn.Embedding does. Its gradient adds up the gradients of the rows
+// each id picked. An id outside [0, vocab) is not checked here: the interpreter
+// returns an error and generated code panics with a runtime.InputError. It records an error for ids that are not an integer value, vocab or dim
 // below 1, a table of more than 2^31-1 elements, or an invalid or duplicate name.
 func (m *Model) Embedding(ids *ir.Value, vocab, dim int, name string) *ir.Value {
 	m.enter()

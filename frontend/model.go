@@ -137,6 +137,11 @@ func (m *Model) Builder() *ir.Builder {
 // empty shape or a non-positive dimension.
 func (m *Model) Input(dims ...int) *ir.Value {
 	m.enter()
+	return m.input(m.dtype, dims)
+}
+
+// input adds the features input "x" of dtype dt and shape [N, dims...].
+func (m *Model) input(dt ir.DType, dims []int) *ir.Value {
 	if m.hasInput {
 		return m.fail("input: the model already has an input (declared at %s)", m.inputPos)
 	}
@@ -144,7 +149,7 @@ func (m *Model) Input(dims ...int) *ir.Value {
 	if !m.checkDims("input", dims) {
 		return m.invalid()
 	}
-	m.x = m.b.Input("x", m.dtype, append(ir.Shape{ir.Batch}, dims...))
+	m.x = m.b.Input("x", dt, append(ir.Shape{ir.Batch}, dims...))
 	return m.x
 }
 

@@ -27,8 +27,8 @@ type Module struct {
 	// Training and inference modes (docs/modes.md). The forward graph computes the
 	// training mode. InferenceValues maps a value of the forward graph to the value
 	// that replaces it in the predict and eval functions, for example a dropout
-	// result to its input, or batch statistics to running statistics; nil when the
-	// modes agree. MinTrainBatch is the smallest batch a training step accepts
+	// result to its input, or batch statistics to running statistics. It is nil when
+	// the modes agree. MinTrainBatch is the smallest batch a training step accepts
 	// (2 with batch norm over [N, C]); 0 or 1 means no limit beyond 1.
 	InferenceValues map[*Value]*Value
 	MinTrainBatch   int

@@ -29,7 +29,7 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// Init says how a param or state value is initialized by the generated New.
+// Init is the initializer of a param or state value, applied by the generated New.
 type Init struct {
 	Kind  InitKind
 	Value float64 // InitConst: the fill value

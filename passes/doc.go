@@ -8,7 +8,7 @@
 //
 //	check            ir.Verify, reported as positioned errors in the user's model
 //	autodiff         train only: the gradient of "loss" with respect to every param (Grad)
-//	lower-optimizer  train only: SGD or Adam as explicit ops and in-place state updates
+//	lower-optimizer  train only: the optimizer as explicit ops and in-place state updates
 //	fold-constants   ops over constants, and sizes over static axes, become constants
 //	simplify         algebraic identities that are exact in IEEE arithmetic
 //	cse              common subexpression elimination

@@ -10,7 +10,7 @@ type Program struct {
 	Predict *Function // inputs x; output "output"
 	Eval    *Function // inputs x, y; outputs "loss" and, if the module has it, "correct"
 	Train   *Function // as Eval, computed before the step; updates of every param and state
-	// Saliency is nil unless the module asks for one (ir.Module.Saliency): inputs x
+	// Saliency is nil unless the module requests one (ir.Module.Saliency): inputs x
 	// and y; output "input_grad", the gradient of the chosen scalar with respect to x.
 	Saliency *Function
 }

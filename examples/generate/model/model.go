@@ -5,7 +5,7 @@
 //
 // New returns a model with initialized parameters. Predict runs it on a batch of n
 // samples, n <= MaxBatch, stored one after another in one slice.
-// TrainStep runs one optimizer step on a batch, and LastCorrect tells how many of
+// TrainStep runs one optimizer step on a batch, and LastCorrect returns how many of
 // its predictions were correct before the step. Evaluate measures the loss without
 // changing the model.
 // WriteTo and ReadFrom save and load the parameters and state in the safetensors
