@@ -3,17 +3,19 @@ package codegen
 import (
 	"github.com/dave/jennifer/jen"
 	"github.com/nncc/nncc/ir"
+	nnrt "github.com/nncc/nncc/runtime"
 )
 
 // Convolution and pooling call the kernels in runtime/conv.go and runtime/pool.go
 // with their geometry as a struct literal of constants (and n for the batch).
 //
-// The convolution kernels unroll the windows of one sample and group at a time into
-// an im2col matrix. That scratch matrix lives at the end of the arena of its dtype,
-// past every value the memory plan places. reserveScratch sizes it at compile time as
-// the largest matrix of any convolution in any function. Each convolution overwrites
-// the matrix before reading it, so it is dead between ops, and no planned value
-// reaches past the plan's arena size: the planner needs no change.
+// The convolution kernels need scratch: an im2col matrix, or the padded copy of a
+// sample and the packed weights of the shifted-window form. That scratch lives at the
+// end of the arena of its dtype, past every value the memory plan places.
+// reserveScratch sizes it at compile time as the largest runtime.ConvGeom.ScratchLen of
+// any convolution in any function. Each convolution overwrites the scratch before
+// reading it, so it is dead between ops, and no planned value reaches past the plan's
+// arena size: the planner needs no change.
 
 // isConvOp reports whether op is a convolution op, which uses the scratch region.
 func isConvOp(op ir.Op) bool {
@@ -45,8 +47,13 @@ type convGeom struct {
 	sh, sw, ph, pw, dh, dw, grps int
 }
 
-// ScratchLen is runtime.ConvGeom.ScratchLen.
-func (g convGeom) ScratchLen() int { return g.c / g.grps * g.kh * g.kw * g.oh * g.ow }
+// ScratchLen is runtime.ConvGeom.ScratchLen, which does not depend on the batch.
+func (g convGeom) ScratchLen() int {
+	return nnrt.ConvGeom{
+		N: 1, C: g.c, H: g.h, W: g.w, O: g.o, KH: g.kh, KW: g.kw, OH: g.oh, OW: g.ow,
+		StrideH: g.sh, StrideW: g.sw, PadH: g.ph, PadW: g.pw, DilH: g.dh, DilW: g.dw, Groups: g.grps,
+	}.ScratchLen()
+}
 
 // convGeomOf returns the geometry of a convolution op v from its input, weight and
 // output shapes, whichever operands hold them.

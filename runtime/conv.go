@@ -15,10 +15,24 @@ type ConvGeom struct {
 	Groups           int
 }
 
-// ScratchLen returns the number of scratch elements the convolution kernels need:
-// one im2col matrix of (C/Groups)*KH*KW rows by OH*OW columns, for one sample and
-// one group at a time.
-func (g ConvGeom) ScratchLen() int { return g.C / g.Groups * g.KH * g.KW * g.OH * g.OW }
+// ScratchLen returns the number of scratch elements the convolution kernels need for
+// g, whichever algorithm runs each of them (see convAlgoFor). That is the larger of one
+// im2col matrix of (C/Groups)*KH*KW rows by OH*OW columns and the buffers of each
+// kernel that may run in the shifted-window form. It depends neither on the batch size
+// N nor on the CPU.
+func (g ConvGeom) ScratchLen() int {
+	n := g.C / g.Groups * g.KH * g.KW * g.OH * g.OW
+	if shiftedApplies(convForward, g) {
+		n = max(n, newShiftedForm(g).forwardScratch())
+	}
+	if shiftedApplies(convInputGrad, g) {
+		n = max(n, newShiftedForm(inputGradForm(g)).forwardScratch())
+	}
+	if shiftedApplies(convFilterGrad, g) {
+		n = max(n, newShiftedForm(g).filterGradScratch())
+	}
+	return n
+}
 
 // check panics unless g is consistent and the slices hold their tensors.
 func (g ConvGeom) check(fn string, lenX, lenW, lenY, lenCol int) {
@@ -40,14 +54,25 @@ func (g ConvGeom) check(fn string, lenX, lenW, lenY, lenCol int) {
 	}
 }
 
-// Conv2D computes y = conv2d(x, w) as above, overwriting y. For each sample and
-// group it unrolls the input windows into col (im2col) and multiplies the group's
-// weights by it with MatMul. col is scratch of at least g.ScratchLen() elements and
-// must not overlap the other slices. Conv2D does not allocate.
+// Conv2D computes y = conv2d(x, w) as above, overwriting y. Float32 convolutions with
+// stride 1 run the shifted-window kernels on CPUs with AVX2 and FMA, split across the
+// worker pool when large, and the others im2col and MatMul (convAlgoFor has the rule).
+// col is scratch of at least g.ScratchLen() elements and must not overlap the other
+// slices. Conv2D does not allocate, apart from the first use of the worker pool.
 //
 // Conv2D panics if g is inconsistent or a slice is too short.
 func Conv2D[T Float](y, x, w, col []T, g ConvGeom) {
 	g.check("Conv2D", len(x), len(w), len(y), len(col))
+	if convAlgoFor(convForward, g, isFloat32[T]()) == convShifted {
+		shiftedConv2D(asF32(y), asF32(x), asF32(w), asF32(col), g)
+		return
+	}
+	conv2DIm2col(y, x, w, col, g)
+}
+
+// conv2DIm2col is Conv2D by im2col: for each sample and group it unrolls the input
+// windows into col and multiplies the group's weights by it with MatMul.
+func conv2DIm2col[T Float](y, x, w, col []T, g ConvGeom) {
 	cg, og, k, hw := g.C/g.Groups, g.O/g.Groups, g.C/g.Groups*g.KH*g.KW, g.OH*g.OW
 	for n := range g.N {
 		for grp := range g.Groups {
@@ -60,13 +85,23 @@ func Conv2D[T Float](y, x, w, col []T, g ConvGeom) {
 }
 
 // Conv2DInputGrad computes dx, the gradient of conv2d with respect to x given the
-// upstream gradient dy [N,O,OH,OW], overwriting dx: for each sample and group
-// col = Wᵀ·dy, then col2im adds the columns back at their window positions (a
-// transposed convolution). col is scratch as for Conv2D. It does not allocate.
+// upstream gradient dy [N,O,OH,OW], overwriting dx, with the algorithms of Conv2D.
+// col is scratch as for Conv2D. It does not allocate, apart from the first use of the
+// worker pool.
 //
 // Conv2DInputGrad panics if g is inconsistent or a slice is too short.
 func Conv2DInputGrad[T Float](dx, dy, w, col []T, g ConvGeom) {
 	g.check("Conv2DInputGrad", len(dx), len(w), len(dy), len(col))
+	if convAlgoFor(convInputGrad, g, isFloat32[T]()) == convShifted {
+		shiftedInputGrad(asF32(dx), asF32(dy), asF32(w), asF32(col), g)
+		return
+	}
+	conv2DInputGradIm2col(dx, dy, w, col, g)
+}
+
+// conv2DInputGradIm2col is Conv2DInputGrad by im2col: for each sample and group
+// col = Wᵀ·dy, then col2im adds the columns back at their window positions.
+func conv2DInputGradIm2col[T Float](dx, dy, w, col []T, g ConvGeom) {
 	cg, og, k, hw := g.C/g.Groups, g.O/g.Groups, g.C/g.Groups*g.KH*g.KW, g.OH*g.OW
 	clear(dx[:g.N*g.C*g.H*g.W])
 	for n := range g.N {
@@ -78,13 +113,23 @@ func Conv2DInputGrad[T Float](dx, dy, w, col []T, g ConvGeom) {
 }
 
 // Conv2DFilterGrad computes dw, the gradient of conv2d with respect to w given the
-// input x and the upstream gradient dy, summed over the samples, overwriting dw:
-// for each sample and group dw += dy·colᵀ with col the im2col matrix of x. col is
-// scratch as for Conv2D. It does not allocate.
+// input x and the upstream gradient dy, summed over the samples, overwriting dw, with
+// the algorithms of Conv2D. col is scratch as for Conv2D. It does not allocate, apart
+// from the first use of the worker pool.
 //
 // Conv2DFilterGrad panics if g is inconsistent or a slice is too short.
 func Conv2DFilterGrad[T Float](dw, x, dy, col []T, g ConvGeom) {
 	g.check("Conv2DFilterGrad", len(x), len(dw), len(dy), len(col))
+	if convAlgoFor(convFilterGrad, g, isFloat32[T]()) == convShifted {
+		shiftedFilterGrad(asF32(dw), asF32(x), asF32(dy), asF32(col), g)
+		return
+	}
+	conv2DFilterGradIm2col(dw, x, dy, col, g)
+}
+
+// conv2DFilterGradIm2col is Conv2DFilterGrad by im2col: for each sample and group
+// dw += dy·colᵀ with col the im2col matrix of x.
+func conv2DFilterGradIm2col[T Float](dw, x, dy, col []T, g ConvGeom) {
 	cg, og, k, hw := g.C/g.Groups, g.O/g.Groups, g.C/g.Groups*g.KH*g.KW, g.OH*g.OW
 	clear(dw[:g.O*k])
 	for n := range g.N {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -71,6 +72,8 @@ var convGeoms = []ConvGeom{
 	// Taps that fall wholly in the padding, and a stride larger than the kernel.
 	{N: 2, C: 2, H: 3, W: 1, O: 2, KH: 3, KW: 5, OH: 1, OW: 1, StrideH: 3, StrideW: 1, PadH: 1, PadW: 2, DilH: 1, DilW: 1, Groups: 1},
 	{N: 1, C: 2, H: 8, W: 9, O: 4, KH: 2, KW: 2, OH: 3, OW: 3, StrideH: 3, StrideW: 3, PadH: 1, PadW: 1, DilH: 1, DilW: 2, Groups: 2},
+	// Stride 1 on planes large enough that every kernel may run in the shifted window.
+	{N: 2, C: 2, H: 12, W: 12, O: 3, KH: 3, KW: 3, OH: 12, OW: 12, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1, Groups: 1},
 }
 
 func testConvKernels[T Float](t *testing.T, tol float64) {
@@ -128,7 +131,7 @@ func TestConvPanicsOnShortSlices(t *testing.T) {
 	y := make([]float32, g.N*g.O*g.OH*g.OW)
 	require.PanicsWithValue(t, "nncc: Conv2D: slice too short for "+
 		"{N:2 C:3 H:7 W:6 O:4 KH:3 KW:3 OH:5 OW:4 StrideH:1 StrideW:1 PadH:0 PadW:0 DilH:1 DilW:1 Groups:1}: "+
-		"len(x)=252 len(w)=108 len(y)=160 len(scratch)=539",
+		fmt.Sprintf("len(x)=252 len(w)=108 len(y)=160 len(scratch)=%d", g.ScratchLen()-1),
 		func() { Conv2D(y, x, w, make([]float32, g.ScratchLen()-1), g) })
 	bad := g
 	bad.OH = 6

@@ -5,8 +5,22 @@
 // It provides:
 //
 //   - GEMM: MatMul, MatMulAcc and BatchMatMul over row-major float32 or float64 slices,
-//     with either operand transposed. The current implementation is cache-blocked pure Go
-//     and does not allocate, so it can run inside allocation-free train steps.
+//     with either operand transposed, allocation-free after the first calls. Float32
+//     products use packed, cache-blocked AVX-512 or AVX2/FMA micro-kernels in assembly,
+//     and products with few rows or a small right operand use unpacked AVX2 kernels
+//     that read the operands in place. Float64, purego builds and other CPUs use
+//     cache-blocked pure Go.
+//   - Convolution and pooling over NCHW float32 or float64 tensors: im2col over the
+//     GEMM, or for stride-1 float32 convolutions on AVX2 a shifted-window kernel that
+//     reads a padded copy of each sample without building the im2col matrix.
+//   - Elementwise float32 kernels for generated loops: Exp32, Log32, Tanh32 and
+//     Sigmoid32 (with slice forms that give the same bits) and the slice kernels of
+//     vec.go (AddVV32, MulVS32, Relu32, SelectGtVS32, ...), which give the bits of Go's
+//     float32 operators.
+//   - A worker pool: ParallelFor runs the parts of a loop on the caller and on helper
+//     goroutines started once, without allocating, and SetThreads limits how many run
+//     (GOMAXPROCS by default). Large float32 GEMMs split across it and give the same
+//     bits for every number of workers.
 //   - A deterministic RNG (PCG from math/rand/v2) whose stream for a seed is the same on
 //     every platform, with the fill functions and PyTorch-compatible bounds that
 //     initializers use.

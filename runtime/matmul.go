@@ -20,7 +20,9 @@ const (
 // MatMul computes C = op(A)·op(B) for row-major matrices. op(A) is m×k: A is stored m×k,
 // or k×m when transA is set. op(B) is k×n: B is stored k×n, or n×k when transB is set.
 // C is m×n and is overwritten. Only the first m*k, k*n and m*n elements of a, b and c
-// are used. c must not overlap a or b. MatMul does not allocate.
+// are used. c must not overlap a or b. Large float32 products run on up to Threads()
+// goroutines, with the same result for any number. MatMul does not allocate, except
+// for packing storage the first time a product runs on more goroutines than before.
 //
 // MatMul panics if a dimension is negative or a slice is shorter than its matrix.
 func MatMul[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
@@ -30,7 +32,7 @@ func MatMul[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 }
 
 // MatMulAcc computes C += op(A)·op(B) with the same layout, aliasing rules and panics as
-// MatMul. It does not allocate.
+// MatMul. Like MatMul, it allocates only when it first runs on more goroutines.
 func MatMulAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	checkMatMul("MatMulAcc", len(c), len(a), len(b), 1, m, k, n)
 	gemmAcc(c, a, b, m, k, n, transA, transB)
@@ -38,7 +40,8 @@ func MatMulAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 
 // BatchMatMul computes batch independent products C[i] = op(A[i])·op(B[i]). A, B and C
 // are contiguous stacks of the matrices described at MatMul, with strides m*k, k*n and
-// m*n elements. C is overwritten. It does not allocate.
+// m*n elements. C is overwritten. Like MatMul, it allocates only when it first runs
+// on more goroutines.
 //
 // BatchMatMul panics if batch or a dimension is negative or a slice is shorter than its
 // stack.
@@ -101,15 +104,20 @@ var sgemmFastName, sgemmFast = fastSgemmKernel()
 // on a 2-core AVX2 machine the packed GEMM overtook the loops at about 8 rows.
 const packedMinRows = 8
 
-// gemmAcc adds op(A)·op(B) to C. Float32 products of at least packedMinRows rows go
-// through the packed GEMM when an assembly micro-kernel is available, everything else
-// through gemmLoops.
+// gemmAcc adds op(A)·op(B) to C. Where assembly kernels are available, float32
+// products that useSmallPath selects (judged on the whole product's shape) go
+// through gemmSmall, other float32 products of at least packedMinRows rows through the
+// packed GEMM, and everything else through gemmLoops.
 func gemmAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
+	if hasSmallKernels && unsafe.Sizeof(c[0]) == 4 && useSmallPath(m, k, n) {
+		gemmSmall(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
+		return
+	}
 	if sgemmFast != nil && unsafe.Sizeof(c[0]) == 4 && m >= packedMinRows {
-		gemmPacked(sgemmFast, asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
+		gemmPackedFast(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
 		return
 	}
 	gemmLoops(c, a, b, m, k, n, transA, transB)

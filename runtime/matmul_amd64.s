@@ -7,7 +7,7 @@
 // Y0..Y11 hold the 6×16 tile of sums, two registers per row. Each step of k loads one
 // 16-wide row of the B panel into Y12 and Y13, broadcasts the 6 values of the A panel
 // in turn into Y14 or Y15 and does two fused multiply-adds per value. The sums are
-// added to C at the end.
+// added to C at the end; the tile of C is prefetched at the start.
 TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-88
 	MOVQ k+0(FP), CX
 	MOVQ a_base+8(FP), SI
@@ -15,6 +15,25 @@ TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-88
 	MOVQ c_base+56(FP), DX
 	MOVQ ldc+80(FP), R8
 	SHLQ $2, R8
+	// Prefetch the tile of C, which the loop below leaves time to arrive.
+	MOVQ DX, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 32(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 32(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 32(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 32(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 32(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 32(R10)
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2

@@ -15,8 +15,8 @@ type sgemmImpl struct {
 }
 
 // sgemmImpls lists every float32 GEMM this build can run: the pure-Go loops, the packed
-// GEMM with the portable micro-kernel and, where the CPU supports it, with the assembly
-// one.
+// GEMM with the portable micro-kernel and, where the CPU supports them, the packed GEMM
+// with the assembly micro-kernel and the small-product path.
 func sgemmImpls() []sgemmImpl {
 	impls := []sgemmImpl{
 		{"loops", gemmLoops[float32]},
@@ -30,11 +30,14 @@ func sgemmImpls() []sgemmImpl {
 			gemmPacked(kernel, c, a, b, m, k, n, transA, transB)
 		}})
 	}
+	if hasSmallKernels {
+		impls = append(impls, sgemmImpl{"small-" + smallKernelName, gemmSmall})
+	}
 	return impls
 }
 
-// packedSizes cross the packing blocks and the register tile without being multiples
-// of them, in every dimension.
+// packedSizes cross the packing blocks and the register tiles of every implementation
+// without being multiples of them, in every dimension.
 var packedSizes = [][3]int{
 	{1, 1, 1},
 	{6, 1, 16},
@@ -46,6 +49,20 @@ var packedSizes = [][3]int{
 	{200, 513, 1030},
 	{1, 600, 40},
 	{50, 2, 1},
+	// Shapes of the small-product path: every remainder of k mod 8, of n mod 8, 16 and
+	// 64 and of m mod 4, the MNIST single-sample layers and the 10-10-1 model's products.
+	{1, 784, 128},
+	{1, 128, 10},
+	{64, 10, 10},
+	{10, 64, 10},
+	{64, 10, 1},
+	{3, 9, 17},
+	{2, 7, 31},
+	{4, 8, 16},
+	{5, 16, 8},
+	{9, 13, 33},
+	{11, 6, 7},
+	{6, 5, 70},
 }
 
 func TestSgemmImplsConform(t *testing.T) {
@@ -122,8 +139,8 @@ func TestSgemmImplsAllocs(t *testing.T) {
 }
 
 // TestMatMulUsesFastKernel checks that float32 MatMul and types defined on float32 take
-// the assembly path when the CPU has one, by comparing bit for bit with it, and that
-// MatMul uses none when the build has none.
+// the assembly paths when the CPU has them, by comparing bit for bit with the path
+// useSmallPath selects, and that MatMul uses none when the build has none.
 func TestMatMulUsesFastKernel(t *testing.T) {
 	name, kernel := fastSgemmKernel()
 	if kernel == nil {
@@ -135,17 +152,26 @@ func TestMatMulUsesFastKernel(t *testing.T) {
 	if sgemmFast == nil || sgemmFastName != name {
 		t.Fatalf("MatMul uses kernel %q, want %q", sgemmFastName, name)
 	}
+	if !hasSmallKernels {
+		t.Fatal("the CPU has the packed kernel but the build has no small-product kernels")
+	}
 	r := rand.New(rand.NewPCG(15, 16))
-	const m, k, n = 23, 70, 45
-	a := randomSlice[float32](r, m*k)
-	b := randomSlice[float32](r, k*n)
-	want := make([]float32, m*n)
-	gemmPacked(kernel, want, a, b, m, k, n, false, true)
-	got := make([]myFloat, m*n)
-	MatMul(got, asMyFloat(a), asMyFloat(b), m, k, n, false, true)
-	for i := range want {
-		if float32(got[i]) != want[i] {
-			t.Fatalf("element %d = %v, want %v", i, got[i], want[i])
+	for _, sz := range [][3]int{{23, 70, 45}, {23, 70, 150}, {3, 70, 150}} {
+		m, k, n := sz[0], sz[1], sz[2]
+		a := randomSlice[float32](r, m*k)
+		b := randomSlice[float32](r, k*n)
+		want := make([]float32, m*n)
+		if useSmallPath(m, k, n) {
+			gemmSmall(want, a, b, m, k, n, false, true)
+		} else {
+			gemmPacked(kernel, want, a, b, m, k, n, false, true)
+		}
+		got := make([]myFloat, m*n)
+		MatMul(got, asMyFloat(a), asMyFloat(b), m, k, n, false, true)
+		for i := range want {
+			if float32(got[i]) != want[i] {
+				t.Fatalf("%dx%dx%d: element %d = %v, want %v", m, k, n, i, got[i], want[i])
+			}
 		}
 	}
 }

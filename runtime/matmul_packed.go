@@ -1,16 +1,13 @@
 package runtime
 
-import (
-	"sync"
-	"unsafe"
-)
+import "unsafe"
 
 // Packed float32 GEMM. Blocks of op(A) and op(B) are copied into contiguous panels laid
 // out in the order a register-tile micro-kernel reads them, so the kernel streams both
 // operands with unit stride whatever the transposes are. The loop nest follows the usual
 // three-level blocking: a packedKC×packedNC block of op(B) stays in L2/L3 while
 // packedMC×packedKC blocks of op(A) pass over it, and each kernel call adds a
-// kernelMR×kernelNR tile of C.
+// kernelMR×kernelNR tile of C, or a tile twice as wide with a wide kernel.
 const (
 	kernelMR = 6  // rows of the micro-kernel's register tile
 	kernelNR = 16 // columns of the micro-kernel's register tile
@@ -25,18 +22,6 @@ const (
 // values per step). Each element of the tile receives its k-term sum in one addition.
 type sgemmKernel func(k int, a, b, c []float32, ldc int)
 
-// packedScratch is the packing storage shared by every packed product.
-//
-// NOTE: one static buffer serves all calls, so the mutex serializes concurrent packed
-// products. The runtime is single-threaded today. A parallel GEMM needs a buffer per
-// worker.
-var packedScratch struct {
-	mu   sync.Mutex
-	a    [packedMC * packedKC]float32
-	b    [packedKC * packedNC]float32
-	tile [kernelMR * kernelNR]float32
-}
-
 // asFloat32 returns s reinterpreted as []float32. T must be float32 or a type defined
 // on it, which the caller checks by the element size.
 func asFloat32[T Float](s []T) []float32 {
@@ -46,104 +31,81 @@ func asFloat32[T Float](s []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
+// sgemmWideKernel is a micro-kernel for a kernelMR×2·kernelNR tile. It has the
+// contract of sgemmKernel, except that the tile's first kernelNR columns come from the
+// B panel at b and its last kernelNR columns from the panel bNext elements further on.
+// Its result is bit for bit that of two calls of an sgemmKernel that fuses each
+// multiply-add.
+type sgemmWideKernel func(k int, a, b []float32, bNext int, c []float32, ldc int)
+
+// sgemmWideName and sgemmWide are the wide assembly micro-kernel that float32
+// products use beside sgemmFast for pairs of full B panels, chosen at start-up by CPU
+// features. sgemmWide is nil where there is none.
+var sgemmWideName, sgemmWide = fastSgemmWideKernel()
+
 // gemmPacked adds op(A)·op(B) to C (layouts as at MatMul) with the packed blocking and
-// the given micro-kernel. It does not allocate.
+// the given micro-kernel, on several goroutines when the product is large enough (see
+// gemmJob). It does not allocate in steady state.
 func gemmPacked(kernel sgemmKernel, c, a, b []float32, m, k, n int, transA, transB bool) {
-	// op(A)[i,p] = a[i*rsA+p*csA], op(B)[p,j] = b[p*rsB+j*csB].
-	rsA, csA := k, 1
-	if transA {
-		rsA, csA = 1, m
-	}
-	rsB, csB := n, 1
-	if transB {
-		rsB, csB = 1, k
-	}
-	s := &packedScratch
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for j0 := 0; j0 < n; j0 += packedNC {
-		nc := min(packedNC, n-j0)
-		for p0 := 0; p0 < k; p0 += packedKC {
-			kc := min(packedKC, k-p0)
-			packB(s.b[:], b[p0*rsB+j0*csB:], kc, nc, rsB, csB)
-			for i0 := 0; i0 < m; i0 += packedMC {
-				mc := min(packedMC, m-i0)
-				packA(s.a[:], a[i0*rsA+p0*csA:], mc, kc, rsA, csA)
-				macroKernel(kernel, c[i0*n+j0:], s.a[:], s.b[:], s.tile[:], mc, kc, nc, n)
-			}
-		}
-	}
+	gemmPackedWide(kernel, nil, c, a, b, m, k, n, transA, transB)
+}
+
+// gemmPackedFast is gemmPacked with the assembly micro-kernels: sgemmFast, and
+// sgemmWide where there is one. sgemmFast must not be nil.
+func gemmPackedFast(c, a, b []float32, m, k, n int, transA, transB bool) {
+	gemmPackedWide(sgemmFast, sgemmWide, c, a, b, m, k, n, transA, transB)
+}
+
+// gemmPackedWide is gemmPacked with wide, if not nil, computing the tiles of full rows
+// that span two full B panels.
+func gemmPackedWide(kernel sgemmKernel, wide sgemmWideKernel, c, a, b []float32,
+	m, k, n int, transA, transB bool) {
+	j := getGemmJob()
+	j.run(kernel, wide, c, a, b, m, k, n, transA, transB)
+	putGemmJob(j)
 }
 
 // macroKernel adds the packed mc×kc block ap times the packed kc×nc block bp to the
-// mc×nc block of C at the start of c. Tiles that stick out of C are computed into tile
-// and only their valid part is added.
-func macroKernel(kernel sgemmKernel, c, ap, bp, tile []float32, mc, kc, nc, ldc int) {
-	for jr := 0; jr < nc; jr += kernelNR {
-		nr := min(kernelNR, nc-jr)
-		bPanel := bp[jr*kc : jr*kc+kc*kernelNR]
+// mc×nc block of C at the start of c. Where wide is not nil, full tiles over two full
+// B panels go through it. Tiles that stick out of C are computed into tile and only
+// their valid part is added.
+func macroKernel(kernel sgemmKernel, wide sgemmWideKernel, c, ap, bp, tile []float32,
+	mc, kc, nc, ldc int) {
+	for jr := 0; jr < nc; {
+		step := kernelNR
+		if wide != nil && jr+2*kernelNR <= nc {
+			step = 2 * kernelNR
+		}
 		for ir := 0; ir < mc; ir += kernelMR {
 			mr := min(kernelMR, mc-ir)
 			aPanel := ap[ir*kc : ir*kc+kc*kernelMR]
-			if mr == kernelMR && nr == kernelNR {
-				kernel(kc, aPanel, bPanel, c[ir*ldc+jr:], ldc)
+			if mr == kernelMR && step == 2*kernelNR {
+				wide(kc, aPanel, bp[jr*kc:], kc*kernelNR, c[ir*ldc+jr:], ldc)
 				continue
 			}
-			clear(tile)
-			kernel(kc, aPanel, bPanel, tile, kernelNR)
-			for i := range mr {
-				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nr]
-				for j, v := range tile[i*kernelNR : i*kernelNR+nr] {
-					row[j] += v
+			for j := jr; j < jr+step; j += kernelNR {
+				bPanel := bp[j*kc : j*kc+kc*kernelNR]
+				nr := min(kernelNR, nc-j)
+				if mr == kernelMR && nr == kernelNR {
+					kernel(kc, aPanel, bPanel, c[ir*ldc+j:], ldc)
+					continue
 				}
+				edgeTile(kernel, c[ir*ldc+j:], aPanel, bPanel, tile, kc, mr, nr, ldc)
 			}
 		}
+		jr += step
 	}
 }
 
-// packA copies the mc×kc block op(A)[i,p] = a[i*rs+p*cs] into panels of kernelMR rows.
-// Panel r holds rows r*kernelMR.. column by column, and rows past mc are zero.
-func packA(dst, a []float32, mc, kc, rs, cs int) {
-	for i0 := 0; i0 < mc; i0 += kernelMR {
-		mr := min(kernelMR, mc-i0)
-		panel := dst[i0*kc : i0*kc+kc*kernelMR]
-		for p := range kc {
-			col := panel[p*kernelMR : p*kernelMR+kernelMR]
-			for i := range mr {
-				col[i] = a[(i0+i)*rs+p*cs]
-			}
-			clear(col[mr:])
-		}
-	}
-}
-
-// packB copies the kc×nc block op(B)[p,j] = b[p*rs+j*cs] into panels of kernelNR
-// columns. Panel r holds columns r*kernelNR.. row by row, and columns past nc are zero.
-func packB(dst, b []float32, kc, nc, rs, cs int) {
-	for j0 := 0; j0 < nc; j0 += kernelNR {
-		nr := min(kernelNR, nc-j0)
-		panel := dst[j0*kc : j0*kc+kc*kernelNR]
-		if cs != 1 {
-			packBColumns(panel, b[j0*cs:], kc, nr, rs, cs)
-			continue
-		}
-		for p := range kc {
-			row := panel[p*kernelNR : p*kernelNR+kernelNR]
-			copy(row, b[p*rs+j0:p*rs+j0+nr])
-			clear(row[nr:])
-		}
-	}
-}
-
-// packBColumns fills one panel of packB from a strided op(B), reading along the stored
-// rows of B (the columns of op(B)) so that each cache line of B is loaded once.
-func packBColumns(panel, b []float32, kc, nr, rs, cs int) {
-	if nr < kernelNR {
-		clear(panel)
-	}
-	for j := range nr {
-		for p := range kc {
-			panel[p*kernelNR+j] = b[p*rs+j*cs]
+// edgeTile adds the mr×nr corner of the tile of the packed panels aPanel and bPanel to
+// C, computing the whole tile in tile first.
+func edgeTile(kernel sgemmKernel, c, aPanel, bPanel, tile []float32, kc, mr, nr, ldc int) {
+	clear(tile)
+	kernel(kc, aPanel, bPanel, tile, kernelNR)
+	for i := range mr {
+		row := c[i*ldc : i*ldc+nr]
+		for j, v := range tile[i*kernelNR : i*kernelNR+nr] {
+			row[j] += v
 		}
 	}
 }

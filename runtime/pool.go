@@ -62,6 +62,15 @@ func firstMax[T Float](plane []T, g PoolGeom, oy, ox int) int {
 // MaxPool2D panics if g is inconsistent or a slice is too short.
 func MaxPool2D[T Float](y, x []T, g PoolGeom) {
 	g.check("MaxPool2D", len(x), len(y))
+	if g.is2x2() {
+		maxPool2x2(y, x, g)
+		return
+	}
+	maxPoolWindows(y, x, g)
+}
+
+// maxPoolWindows is MaxPool2D for any geometry.
+func maxPoolWindows[T Float](y, x []T, g PoolGeom) {
 	for p := range g.N * g.C {
 		plane, out := x[p*g.H*g.W:(p+1)*g.H*g.W], y[p*g.OH*g.OW:(p+1)*g.OH*g.OW]
 		for oy := range g.OH {
@@ -79,6 +88,15 @@ func MaxPool2D[T Float](y, x []T, g PoolGeom) {
 func MaxPool2DGrad[T Float](dx, x, dy []T, g PoolGeom) {
 	g.check("MaxPool2DGrad", len(x), len(dy))
 	g.check("MaxPool2DGrad", len(dx), len(dy))
+	if g.is2x2() {
+		maxPool2x2Grad(dx, x, dy, g)
+		return
+	}
+	maxPoolGradWindows(dx, x, dy, g)
+}
+
+// maxPoolGradWindows is MaxPool2DGrad for any geometry.
+func maxPoolGradWindows[T Float](dx, x, dy []T, g PoolGeom) {
 	clear(dx[:g.N*g.C*g.H*g.W])
 	for p := range g.N * g.C {
 		plane, grad := x[p*g.H*g.W:(p+1)*g.H*g.W], dx[p*g.H*g.W:(p+1)*g.H*g.W]

@@ -29,7 +29,11 @@ func cmdEval(args []string, m Model, info Info, cfg Config, e *env) error {
 		fmt.Sprintf("`samples` per evaluation step, 1 to %d", info.MaxBatch))
 	topK := fs.Int("topk", 0, "also report the top-`k` accuracy (class labels only)")
 	confusion := fs.Bool("confusion", false, "also print the confusion matrix (class labels only)")
+	threads := addThreadsFlag(fs)
 	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if err := setThreads(*threads); err != nil {
 		return err
 	}
 	if err := checkMetricFlags(info, *topK, *confusion); err != nil {

@@ -25,7 +25,11 @@ func cmdPredict(args []string, m Model, info Info, e *env) error {
 		fmt.Sprintf("Reads one sample of %d features per CSV row from FILE.csv, or from standard input\n"+
 			"for - or no file, and prints one CSV row per sample: %s.", info.Features, output), e)
 	load := fs.String("load", "", "read weights from this safetensors `checkpoint`")
+	threads := addThreadsFlag(fs)
 	if err := parseFlags(fs, args, 1); err != nil {
+		return err
+	}
+	if err := setThreads(*threads); err != nil {
 		return err
 	}
 

@@ -64,7 +64,11 @@ func cmdTrain(args []string, m Model, info Info, cfg Config, e *env) error {
 	save := fs.String("save", "", "write the trained weights to this safetensors `checkpoint`")
 	load := fs.String("load", "", "read weights from this `checkpoint` before training")
 	quiet := fs.Bool("quiet", false, "print only the JSON summary")
+	threads := addThreadsFlag(fs)
 	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if err := setThreads(*threads); err != nil {
 		return err
 	}
 	if *epochs < 1 {

@@ -1,0 +1,177 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func convGemmAVX2(k int, a, b []float32, off []int32, c []float32, ldc int)
+//
+// The register use of sgemmKernelAVX2, except that row p of the B panel is the 16
+// values at b[off[p]:], so the windows of a convolution are read in place instead of
+// being packed first. Y0..Y11 hold the 6×16 tile of sums, which is added to C at the
+// end.
+TEXT ·convGemmAVX2(SB), NOSPLIT, $0-112
+	MOVQ k+0(FP), CX
+	MOVQ a_base+8(FP), SI
+	MOVQ b_base+32(FP), DI
+	MOVQ off_base+56(FP), R9
+	MOVQ c_base+80(FP), DX
+	MOVQ ldc+104(FP), R8
+	SHLQ $2, R8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JLE gemmstore
+
+gemmloop:
+	MOVLQSX (R9), R10
+	VMOVUPS (DI)(R10*4), Y12
+	VMOVUPS 32(DI)(R10*4), Y13
+	VBROADCASTSS 0(SI), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS 4(SI), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS 8(SI), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS 12(SI), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS 16(SI), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS 20(SI), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ $24, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNZ gemmloop
+
+gemmstore:
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	VADDPS 32(DX), Y1, Y1
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	VADDPS 32(DX), Y3, Y3
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	VADDPS 32(DX), Y5, Y5
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y6, Y6
+	VMOVUPS Y6, (DX)
+	VADDPS 32(DX), Y7, Y7
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y8, Y8
+	VMOVUPS Y8, (DX)
+	VADDPS 32(DX), Y9, Y9
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y10, Y10
+	VMOVUPS Y10, (DX)
+	VADDPS 32(DX), Y11, Y11
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+// func convDotAVX2(n int, base []float32, aOff *[6]int, bOff *[2]int, acc *[96]float32)
+//
+// Twelve dot products of length 8n in lane form: acc[2i+t][l] += the sum over q < n of
+// base[aOff[i]+8q+l] * base[bOff[t]+8q+l], for i < 6 and t < 2. Y0..Y11 hold acc; each
+// step loads 8 values of the two B rows into Y12 and Y13 and of each A row in turn into
+// Y14 or Y15.
+TEXT ·convDotAVX2(SB), NOSPLIT, $0-56
+	MOVQ n+0(FP), CX
+	MOVQ base_base+8(FP), BX
+	MOVQ aOff+32(FP), AX
+	MOVQ bOff+40(FP), DX
+	MOVQ 0(AX), R8
+	LEAQ (BX)(R8*4), R8
+	MOVQ 8(AX), R9
+	LEAQ (BX)(R9*4), R9
+	MOVQ 16(AX), R10
+	LEAQ (BX)(R10*4), R10
+	MOVQ 24(AX), R11
+	LEAQ (BX)(R11*4), R11
+	MOVQ 32(AX), R12
+	LEAQ (BX)(R12*4), R12
+	MOVQ 40(AX), R13
+	LEAQ (BX)(R13*4), R13
+	MOVQ 0(DX), SI
+	LEAQ (BX)(SI*4), SI
+	MOVQ 8(DX), DI
+	LEAQ (BX)(DI*4), DI
+	MOVQ acc+48(FP), DX
+	VMOVUPS 0(DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 224(DX), Y7
+	VMOVUPS 256(DX), Y8
+	VMOVUPS 288(DX), Y9
+	VMOVUPS 320(DX), Y10
+	VMOVUPS 352(DX), Y11
+	XORQ AX, AX
+	TESTQ CX, CX
+	JLE dotstore
+
+dotloop:
+	VMOVUPS (SI)(AX*1), Y12
+	VMOVUPS (DI)(AX*1), Y13
+	VMOVUPS (R8)(AX*1), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VMOVUPS (R9)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VMOVUPS (R10)(AX*1), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VMOVUPS (R11)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VMOVUPS (R12)(AX*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VMOVUPS (R13)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ $32, AX
+	DECQ CX
+	JNZ dotloop
+
+dotstore:
+	VMOVUPS Y0, 0(DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	VMOVUPS Y8, 256(DX)
+	VMOVUPS Y9, 288(DX)
+	VMOVUPS Y10, 320(DX)
+	VMOVUPS Y11, 352(DX)
+	VZEROUPPER
+	RET

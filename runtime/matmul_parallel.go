@@ -1,0 +1,151 @@
+package runtime
+
+import "sync"
+
+// Multi-core driver of the packed GEMM. A product large enough to gain is split into
+// one part per worker along m or n, on the grid of kernelMR rows or 2·kernelNR
+// columns, and each part runs the whole blocked loop nest on its slice of C with its
+// own packing storage. One fork and join per product keeps the cost of waking helpers
+// small next to the work.
+//
+// The result does not depend on the split. Every element of C receives the same
+// operations wherever its part starts: one fused multiply-add chain from zero over
+// each packedKC block of k, added to C once per block, blocks in increasing order.
+// Packing only copies values, and the wide micro-kernel gives the bits of two narrow
+// ones, so neither the part an element falls in nor its place in a tile changes it.
+
+const (
+	// parallelMinWork is the least m·k·n for which a product is split across
+	// workers: about 60 µs of work on one core at 140 GFLOP/s, well above the tens
+	// of microseconds that waking a parked helper can take.
+	// NOTE: an estimate. On the shared 2-core machine where the pool was written,
+	// timings were too noisy to place the crossover more precisely.
+	parallelMinWork = 1 << 22
+
+	// colUnit is the width of the column grid of a product split along n, so that
+	// every part but the last keeps the wide micro-kernel's pairs of panels.
+	colUnit = 2 * kernelNR
+)
+
+// gemmScratch is the packing storage of one worker.
+type gemmScratch struct {
+	a    [packedMC * packedKC]float32
+	b    [packedKC * packedNC]float32
+	tile [kernelMR * kernelNR]float32
+}
+
+// gemmJob holds one packed product in progress and the packing storage of its
+// workers. It is the Body of the product's ParallelFor call.
+type gemmJob struct {
+	kernel             sgemmKernel
+	wide               sgemmWideKernel // nil, or the wide kernel beside kernel
+	c, a, b            []float32
+	m, k, n            int
+	rsA, csA, rsB, csB int            // op(A)[i,p] = a[i*rsA+p*csA], op(B)[p,j] = b[p*rsB+j*csB]
+	byCols             bool           // split along n, else along m
+	units, parts       int            // grid units along the split dimension, and parts
+	scratch            []*gemmScratch // one per worker
+}
+
+// gemmJobs is the free list of gemmJob values, one per product running at a time. It
+// starts with a job that has storage for one worker, so single-threaded products never
+// allocate.
+var gemmJobs = struct {
+	mu   sync.Mutex
+	free []*gemmJob
+}{free: []*gemmJob{&firstGemmJob}}
+
+var (
+	firstGemmScratch gemmScratch
+	firstGemmJob     = gemmJob{scratch: []*gemmScratch{&firstGemmScratch}}
+)
+
+// getGemmJob returns an unused gemmJob, allocating one only when every job is busy.
+func getGemmJob() *gemmJob {
+	gemmJobs.mu.Lock()
+	defer gemmJobs.mu.Unlock()
+	if k := len(gemmJobs.free); k > 0 {
+		j := gemmJobs.free[k-1]
+		gemmJobs.free = gemmJobs.free[:k-1]
+		return j
+	}
+	return new(gemmJob)
+}
+
+// putGemmJob returns j to the free list, dropping its references to the operands.
+func putGemmJob(j *gemmJob) {
+	j.c, j.a, j.b, j.kernel, j.wide = nil, nil, nil, nil, nil
+	gemmJobs.mu.Lock()
+	gemmJobs.free = append(gemmJobs.free, j)
+	gemmJobs.mu.Unlock()
+}
+
+// run adds op(A)·op(B) to C with the given micro-kernels.
+func (j *gemmJob) run(kernel sgemmKernel, wide sgemmWideKernel, c, a, b []float32,
+	m, k, n int, transA, transB bool) {
+	j.kernel, j.wide, j.c, j.a, j.b, j.m, j.k, j.n = kernel, wide, c, a, b, m, k, n
+	j.rsA, j.csA = k, 1
+	if transA {
+		j.rsA, j.csA = 1, m
+	}
+	j.rsB, j.csB = n, 1
+	if transB {
+		j.rsB, j.csB = 1, k
+	}
+
+	// Each part packs all of the operand that is not split, so split the dimension
+	// whose other operand is smaller, unless it has too few units.
+	rowUnits := (m + kernelMR - 1) / kernelMR
+	colUnits := (n + colUnit - 1) / colUnit
+	j.byCols = (n >= m && colUnits > 1) || rowUnits == 1
+	j.units = rowUnits
+	if j.byCols {
+		j.units = colUnits
+	}
+	j.parts = 1
+	if m*k*n >= parallelMinWork {
+		j.parts = min(Threads(), j.units)
+	}
+	for len(j.scratch) < j.parts {
+		j.scratch = append(j.scratch, new(gemmScratch))
+	}
+	ParallelFor(j.parts, j.parts, j)
+}
+
+// Run computes part i of the product on the scratch storage of worker.
+func (j *gemmJob) Run(i, worker int) {
+	u0 := i * j.units / j.parts
+	u1 := (i + 1) * j.units / j.parts
+	s := j.scratch[worker]
+	if j.byCols {
+		j0 := u0 * colUnit
+		n := min(u1*colUnit, j.n) - j0
+		packedBlocks(j.kernel, j.wide, s, j.c[j0:], j.a, j.b[j0*j.csB:],
+			j.m, j.k, n, j.n, j.rsA, j.csA, j.rsB, j.csB)
+		return
+	}
+	i0 := u0 * kernelMR
+	m := min(u1*kernelMR, j.m) - i0
+	packedBlocks(j.kernel, j.wide, s, j.c[i0*j.n:], j.a[i0*j.rsA:], j.b,
+		m, j.k, j.n, j.n, j.rsA, j.csA, j.rsB, j.csB)
+}
+
+// packedBlocks adds op(A)·op(B) to the m×n block of C at the start of c, whose rows
+// start ldc elements apart, with the packed loop nest and the storage of s. The
+// operands are strided as at gemmJob.
+func packedBlocks(kernel sgemmKernel, wide sgemmWideKernel, s *gemmScratch,
+	c, a, b []float32, m, k, n, ldc, rsA, csA, rsB, csB int) {
+	for j0 := 0; j0 < n; j0 += packedNC {
+		nc := min(packedNC, n-j0)
+		for p0 := 0; p0 < k; p0 += packedKC {
+			kc := min(packedKC, k-p0)
+			packB(s.b[:], b[p0*rsB+j0*csB:], kc, nc, rsB, csB)
+			for i0 := 0; i0 < m; i0 += packedMC {
+				mc := min(packedMC, m-i0)
+				packA(s.a[:], a[i0*rsA+p0*csA:], mc, kc, rsA, csA)
+				macroKernel(kernel, wide, c[i0*ldc+j0:], s.a[:], s.b[:], s.tile[:],
+					mc, kc, nc, ldc)
+			}
+		}
+	}
+}
