@@ -2,9 +2,10 @@
 # compare.sh runs the nncc benchmarks (run.sh), then the PyTorch ones
 # (torch_bench.py). It prints the median time per operation of each, per model
 # and benchmark, and the ratio nncc speed / PyTorch speed. That ratio is PyTorch's
-# time divided by nncc's, so above 1 means nncc is faster. nncc's generated
-# code runs on one goroutine, so its one figure is set against PyTorch with 1 and
-# with 2 threads.
+# time divided by nncc's, so above 1 means nncc is faster. Each side runs with 1
+# and with 2 threads (Go's -cpu 1,2, which sets GOMAXPROCS and so the size of
+# the runtime's worker pool; PyTorch's and OpenBLAS's thread counts), and each
+# figure is set against the other side's at the same thread count.
 #
 #   bash bench/compare.sh [-count N]     # N repetitions of each Go benchmark (default 5)
 #
@@ -16,7 +17,7 @@ if [[ ${1:-} == -count ]]; then count=$2; fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-bash "$bench/run.sh" -cpu 1 -count "$count" -benchtime 300ms | tee "$out/go.txt" >&2
+bash "$bench/run.sh" -cpu 1,2 -count "$count" -benchtime 300ms | tee "$out/go.txt" >&2
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${PYTHON:-/usr/bin/python3}" \
   "$bench/torch_bench.py" --reps "$count" | tee "$out/torch.txt" >&2
 
@@ -30,8 +31,9 @@ for line in open(sys.argv[1]):
     if line.startswith("pkg: "):
         pkg = f[1].split("/")[-1]
     elif line.startswith("Benchmark") and "ns/op" in f:
-        name = f[0][len("Benchmark"):].split("-")[0]
-        go[(pkg, name)].append(float(f[f.index("ns/op") - 1]))
+        # go test names a benchmark run with GOMAXPROCS=k above 1 "Name-k".
+        name, _, procs = f[0][len("Benchmark"):].partition("-")
+        go[(pkg, name, procs or "1")].append(float(f[f.index("ns/op") - 1]))
 torch = {}
 for line in open(sys.argv[2]):
     f = line.split()
@@ -41,13 +43,16 @@ for line in open(sys.argv[2]):
 def fmt(ns):
     return f"{ns / 1e3:.1f}"
 
-print(f"{'model':9} {'benchmark':13} {'nncc us':>10} {'torch1 us':>10} {'x (1t)':>7} "
-      f"{'torch2 us':>10} {'x (2t)':>7}")
-for (model, name), times in go.items():
-    n = statistics.median(times)
-    row = f"{model:9} {name:13} {fmt(n):>10}"
+print(f"{'model':9} {'benchmark':13} {'nncc1 us':>10} {'torch1 us':>10} {'x (1t)':>7} "
+      f"{'nncc2 us':>10} {'torch2 us':>10} {'x (2t)':>7}")
+rows = sorted({(m, n) for (m, n, _) in go}, key=list(dict.fromkeys((m, n) for (m, n, _) in go)).index)
+for model, name in rows:
+    row = f"{model:9} {name:13}"
     for t in ("1", "2"):
+        times = go.get((model, name, t))
+        n = statistics.median(times) if times else None
         ref = torch.get((model, name, t))
-        row += f" {fmt(ref):>10} {ref / n:7.2f}" if ref else f" {'-':>10} {'-':>7}"
+        row += f" {fmt(n):>10}" if n else f" {'-':>10}"
+        row += f" {fmt(ref):>10} {ref / n:7.2f}" if ref and n else f" {'-':>10} {'-':>7}"
     print(row)
 PY

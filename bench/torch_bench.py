@@ -11,6 +11,7 @@ The models, batch sizes and optimizers match the .nnc files that run.sh compiles
 """
 
 import argparse
+import copy
 import ctypes
 import statistics
 import time
@@ -78,27 +79,43 @@ MODELS = {
 }
 
 
-def median_ns(fn, reps, target_s):
+# RESET_EVERY matches resetEvery in model_bench_test.go.tmpl: train steps start
+# again from the initial model after this many, outside the timed loops, so that
+# gradients and moments never decay into subnormal floats.
+RESET_EVERY = 100
+
+
+def timed(fn, iters, reset):
+    """Returns the seconds that iters calls of fn take, with reset (when given)
+    called untimed before every RESET_EVERY-th call."""
+    total, done = 0.0, 0
+    while done < iters:
+        if reset is not None and done > 0:
+            reset()
+        n = iters - done if reset is None else min(RESET_EVERY, iters - done)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        total += time.perf_counter() - t0
+        done += n
+    return total
+
+
+def median_ns(fn, reps, target_s, reset=None):
     """Returns the median time of one call of fn in nanoseconds over reps repetitions
     of a loop sized to take about target_s seconds."""
     for _ in range(3):
         fn()
     iters = 1
     while True:
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        dt = time.perf_counter() - t0
+        dt = timed(fn, iters, reset)
         if dt >= target_s / 4:
             break
         iters *= 2
     iters = max(1, int(iters * target_s / dt))
     samples = []
     for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        samples.append((time.perf_counter() - t0) / iters * 1e9)
+        samples.append(timed(fn, iters, reset) / iters * 1e9)
     return statistics.median(samples)
 
 
@@ -117,11 +134,18 @@ def bench_model(name, reps, target_s):
         loss.backward()
         opt.step()
 
+    start_model = copy.deepcopy(model.state_dict())
+    start_opt = copy.deepcopy(opt.state_dict())
+
+    def reset():
+        model.load_state_dict(start_model)
+        opt.load_state_dict(start_opt)
+
     def predict(inp):
         with torch.inference_mode():
             model(inp)
 
-    yield "TrainStep", median_ns(train, reps, target_s)
+    yield "TrainStep", median_ns(train, reps, target_s, reset)
     yield "PredictBatch", median_ns(lambda: predict(x), reps, target_s)
     yield "PredictOne", median_ns(lambda: predict(x1), reps, target_s)
 

@@ -66,6 +66,12 @@ type generator struct {
 	// scratchAt is the offset of the im2col scratch region of each arena that has one:
 	// it follows every planned value (see reserveScratch).
 	scratchAt map[ir.DType]int
+	// vectorScratchAt is the offset in the float32 arena of the scratch of chunked
+	// fused loops (see fused_vector.go).
+	vectorScratchAt int
+	// parallelLoops is set when some chunked loop runs on the worker pool: the
+	// Model then records the batch extent for the pool's goroutines.
+	parallelLoops bool
 }
 
 // fieldsReserved are the Model fields and methods that param and state fields must
@@ -93,6 +99,7 @@ func newGenerator(p *passes.Program, opts Options) (*generator, error) {
 		return nil, err
 	}
 	g.reserveScratch()
+	g.reserveVectorScratch()
 	if err := g.collectPersistent(); err != nil {
 		return nil, err
 	}

@@ -71,6 +71,9 @@ func TestGeneratedCode(t *testing.T) {
 			if c.check != nil {
 				c.check(t, res)
 			}
+			if c.sameAs != "" {
+				checkSameResults(t, c.sameAs, results[c.sameAs], res)
+			}
 		})
 	}
 }

@@ -31,13 +31,17 @@
 //     layout with the model name under the metadata key "nncc.model". ReadFrom reads
 //     into new slices first, so a failed read leaves the model unchanged.
 //
-// Every scheduled value becomes one block of its method, preceded by a comment with
-// the IR value and its source position. Elementwise ops, broadcasting, reductions,
-// layout changes and indexing are loops with constant bounds and strides over rows
-// resliced to their exact length, so the Go compiler drops the bounds checks of the
-// inner loops. Matrix products call runtime.MatMul and runtime.BatchMatMul. f32
-// math goes through float64 (float32(math.Exp(float64(x)))). Update values are
-// copied into their params and state after every value is computed.
+// Every step of the schedule becomes one block of its method, preceded by a comment
+// with its IR values and their source positions. Elementwise ops, broadcasting,
+// reductions, layout changes and indexing are loops with constant bounds and strides
+// over rows resliced to their exact length, so the Go compiler drops the bounds
+// checks of the inner loops. A fused step of several values is one loop nest
+// (fused.go); a large one calls the runtime's slice kernels chunk by chunk or row by
+// row (fused_vector.go). Matrix products call runtime.MatMul and
+// runtime.BatchMatMul. Float32 exp, log, tanh and sigmoid call runtime.Exp32 and its
+// kind, or their slice forms over whole values; float64 math calls package math.
+// Update values are copied into their params and state after every value is
+// computed, unless their step wrote them there directly.
 //
 // Names from the model become identifiers of ASCII letters and digits, made
 // distinct with a numeric suffix. Comments and positions are written as single //

@@ -34,6 +34,16 @@ func (e *funcEmitter) broadcastNest(v *ir.Value, args []*ir.Value) *nest {
 	return ns
 }
 
+// vectorMath names the runtime's float32 functions for unary ops: Exp32 computes
+// one element and Exp32Slice a whole slice with the same bits, within the error
+// documented in docs/elementwise-math.md.
+var vectorMath = map[ir.Op]string{
+	ir.OpExp:     "Exp32",
+	ir.OpLog:     "Log32",
+	ir.OpTanh:    "Tanh32",
+	ir.OpSigmoid: "Sigmoid32",
+}
+
 func assign(dst, expr jen.Code) *jen.Statement { return jen.Add(dst).Op("=").Add(expr) }
 
 // elementwise returns the loop nest of an elementwise op, a select, a cast or a
@@ -56,6 +66,11 @@ func (e *funcEmitter) elementwise(v *ir.Value) ([]jen.Code, error) {
 	case c == ir.ClassUnary:
 		if _, err := e.unaryExpr(v.Op, v.DType, jen.Id("x")); err != nil {
 			return nil, err
+		}
+		if fn, ok := vectorMath[v.Op]; ok && v.DType == ir.F32 && v.Args[0].Shape.Equal(v.Shape) {
+			// The slice form gives the scalar form's bits, 8 elements at a time.
+			dst := e.slice(v)()
+			return []jen.Code{jen.Qual(runtimePath, fn+"Slice").Call(dst, e.slice(v.Args[0])().Index(jen.Empty(), jen.Len(e.slice(v)())))}, nil
 		}
 		ns.body = func(dst jen.Code, srcs []jen.Code) []jen.Code {
 			x, _ := e.unaryExpr(v.Op, v.DType, srcs[0])
@@ -93,6 +108,11 @@ func (e *funcEmitter) unaryExpr(op ir.Op, dt ir.DType, a jen.Code) (*jen.Stateme
 	}
 	if !dt.IsFloat() {
 		return nil, fmt.Errorf("op %s has no kernel for dtype %s", op, dt)
+	}
+	if dt == ir.F32 {
+		if fn, ok := vectorMath[op]; ok {
+			return jen.Qual(runtimePath, fn).Call(a), nil
+		}
 	}
 	switch op {
 	case ir.OpExp:

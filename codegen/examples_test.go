@@ -2,9 +2,11 @@ package codegen
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -30,13 +32,27 @@ func exampleProgram(t *testing.T, name string) *passes.Program {
 // before it is built.
 func exampleProgramWith(t *testing.T, name string, edit func(*ir.Module)) *passes.Program {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "examples", name)
+	return buildProgram(t, exampleModule(t, name, edit))
+}
+
+// exampleModule parses examples/<name>/<name>.nnc and applies edit when it is set.
+func exampleModule(t *testing.T, name string, edit func(*ir.Module)) *ir.Module {
+	t.Helper()
+	return exampleFile(t, name, name+".nnc", edit)
+}
+
+// exampleFile parses the model file examples/<dir>/<file> and applies edit when it
+// is set.
+func exampleFile(t *testing.T, dir, file string, edit func(*ir.Module)) *ir.Module {
+	t.Helper()
+	name := dir
+	dir = filepath.Join(repoRoot(t), "examples", dir)
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	m, err := frontend.ParseFile(name + ".nnc")
+	m, err := frontend.ParseFile(file)
 	t.Chdir(wd)
 	if err != nil {
 		t.Fatalf("parsing the %s example: %v", name, err)
@@ -44,15 +60,42 @@ func exampleProgramWith(t *testing.T, name string, edit func(*ir.Module)) *passe
 	if edit != nil {
 		edit(m)
 	}
-	return buildProgram(t, m)
+	return m
 }
 
 // withSaliency adds the input-gradient function of the loss, so the harness checks
 // that InputGradient allocates nothing on the example models with float inputs.
 func withSaliency(m *ir.Module) { m.Saliency = ir.SaliencyLoss }
 
-// exampleCases returns the example models as harness cases.
+// exampleCases returns the example models as harness cases, each followed by its
+// unfused twin.
 func exampleCases(t *testing.T) []*genCase {
+	var cases []*genCase
+	for _, c := range exampleModelCases(t) {
+		cases = append(cases, c, unfusedTwin(t, c))
+	}
+	return cases
+}
+
+// unfusedTwin returns a case of c's module built without the fuse pass, with c's
+// data, whose results must equal c's bit for bit: fusion must not change what the
+// code computes.
+func unfusedTwin(t *testing.T, c *genCase) *genCase {
+	t.Helper()
+	p, err := passes.Build(c.prog.Module, passes.Options{VerifyEach: true, Disable: []string{"fuse"}})
+	if err != nil {
+		t.Fatalf("building %s without fusion: %v", c.name, err)
+	}
+	twin := *c
+	twin.name = c.name + "_unfused"
+	twin.prog = p
+	twin.check = nil
+	twin.sameAs = c.name
+	return &twin
+}
+
+// exampleModelCases returns the example models as harness cases.
+func exampleModelCases(t *testing.T) []*genCase {
 	return []*genCase{
 		newCase("example_binary", exampleProgramWith(t, "binary", withSaliency), caseOpts{y: smallInts(0, 1)}),
 		newCase("example_mnist", exampleProgramWith(t, "mnist", withSaliency), caseOpts{
@@ -64,6 +107,9 @@ func exampleCases(t *testing.T) []*genCase {
 			x:     func(r *rand.Rand) float64 { return r.Float64() },
 			y:     smallInts(0, 9),
 			sizes: []int{5, 1},
+		}),
+		newCase("example_generate", buildProgram(t, exampleFile(t, "generate", "model.nnc", withSaliency)), caseOpts{
+			y: smallInts(0, 1),
 		}),
 		newCase("example_charlm", exampleProgram(t, "charlm"), caseOpts{
 			x:     smallInts(0, 97), // character ids
@@ -136,4 +182,15 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return ""
+}
+
+// checkSameResults fails t unless got equals want in every number the harness
+// reports, compared as exact decimal strings.
+func checkSameResults(t *testing.T, wantName string, want, got harnessResult) {
+	t.Helper()
+	if !reflect.DeepEqual(want, got) {
+		wantJSON, _ := json.MarshalIndent(want, "", " ")
+		gotJSON, _ := json.MarshalIndent(got, "", " ")
+		t.Errorf("results differ from those of %s:\n%s", wantName, firstDiff(string(gotJSON), string(wantJSON)))
+	}
 }

@@ -16,6 +16,10 @@ type funcEmitter struct {
 	fn     *passes.Function
 	method string
 	body   []jen.Code
+	// decls are the declarations that the method needs besides itself: the
+	// types and methods of its parallel loops.
+	decls []jen.Code
+	loops int // parallel loops declared so far
 }
 
 // arenaField returns the name of the Model field that holds the arena of dtype dt.
@@ -25,9 +29,9 @@ func arenaField(dt ir.DType) string { return "arena" + dtypeSuffix(dt) }
 func (g *generator) emitFunction(fn *passes.Function, method string) ([]jen.Code, error) {
 	e := &funcEmitter{g: g, fn: fn, method: method}
 	e.emitChecks()
-	for _, v := range fn.Schedule {
-		if err := e.emitValue(v); err != nil {
-			return nil, fmt.Errorf("codegen: function %s: %s: %w", fn.Name, v, err)
+	for _, s := range fn.StepsOf() {
+		if err := e.emitStep(s); err != nil {
+			return nil, fmt.Errorf("codegen: function %s: %s: %w", fn.Name, s.Values[len(s.Values)-1], err)
 		}
 	}
 	if err := e.emitUpdates(); err != nil {
@@ -43,7 +47,7 @@ func (g *generator) emitFunction(fn *passes.Function, method string) ([]jen.Code
 	}
 	params = append(params, jen.Id("n").Int())
 	decl := jen.Func().Params(jen.Id("m").Op("*").Id("Model")).Id(method).Params(params...).Add(results).Block(e.body...)
-	return []jen.Code{jen.Comment(e.doc()), decl}, nil
+	return append([]jen.Code{jen.Comment(e.doc()), decl}, e.decls...), nil
 }
 
 // doc returns the method's doc comment.
@@ -190,21 +194,8 @@ func (e *funcEmitter) operand(a *ir.Value, strides []int) access {
 
 // emitValue adds the block computing v: its comment, its arena view and its kernel.
 func (e *funcEmitter) emitValue(v *ir.Value) error {
-	off := e.fn.Plan.Offsets[v]
-	size := elemsOf(v.Shape)
-	var lo, hi jen.Code = jen.Empty(), size.code()
-	if off != 0 {
-		lo = jen.Lit(off)
-		hi = jen.Lit(off).Op("+").Add(size.code())
-		if !size.batch {
-			hi = jen.Lit(off + size.static)
-		}
-	}
-	e.add(
-		jen.Line(),
-		jen.Comment(lineComment("%s", describe(v))),
-		jen.Id("v"+strconv.Itoa(v.ID)).Op(":=").Id("m").Dot(arenaField(v.DType)).Index(lo, hi),
-	)
+	e.add(jen.Line(), jen.Comment(lineComment("%s", describe(v))))
+	e.declareView(v)
 	stmts, err := e.kernel(v)
 	if err != nil {
 		return err
@@ -262,9 +253,17 @@ func (e *funcEmitter) emitUpdates() error {
 	for _, u := range ups {
 		targets[u.Target] = true
 	}
+	// A step that wrote an update value straight into its target has done
+	// that update.
+	written := make(map[*ir.Value]bool)
+	for _, s := range e.fn.StepsOf() {
+		for _, t := range s.Into {
+			written[t] = true
+		}
+	}
 	e.add(jen.Line(), jen.Comment("// The updates take effect together, after every value above is computed."))
 	for _, u := range ups {
-		if u.Value == u.Target {
+		if u.Value == u.Target || written[u.Target] {
 			continue
 		}
 		if targets[u.Value] {

@@ -40,6 +40,9 @@ type genCase struct {
 	// check, when set, checks the harness results further, after the comparison
 	// with the reference interpreter.
 	check func(t *testing.T, res harnessResult)
+	// sameAs, when set, names another case whose harness results this case's
+	// must equal bit for bit.
+	sameAs string
 }
 
 type genBatch struct {

@@ -127,6 +127,12 @@ func (g *generator) emitStruct(f *jen.File) {
 			jen.Comment("// lastCorrect is the \"correct\" output of the last TrainStep."),
 			jen.Id("lastCorrect").Int())
 	}
+	if g.parallelLoops {
+		fields = append(fields, jen.Line(),
+			jen.Comment("// batch is the batch extent n of the running method, for its loops that run on"),
+			jen.Comment("// the runtime's worker pool."),
+			jen.Id("batch").Int())
+	}
 	f.Comment("// Model holds the parameters and state of the model and the arenas its methods\n" +
 		"// compute in. Create it with New or NewSeeded; the zero Model is not usable.")
 	f.Type().Id("Model").Struct(fields...)

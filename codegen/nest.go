@@ -35,11 +35,27 @@ type nest struct {
 	// isCopy marks a body that stores srcs[0] unchanged, so contiguous rows move with
 	// the copy builtin.
 	isCopy bool
+	// more holds further outputs, for a nest that computes several results per
+	// index. Such a nest sets multiBody instead of body: it receives the element
+	// of out and then of each of more. An output whose innermost stride is 0 is
+	// accumulated in a local, as out is.
+	more      []access
+	multiBody func(dsts []jen.Code, srcs []jen.Code) []jen.Code
+	// names, when set, replaces operandName for the operands' rows and scalars.
+	names func(j int) string
+	// vector, when set, replaces the innermost loop: it receives the output rows
+	// (out's, then each of more's), and for each operand its row or, where the
+	// operand does not change along the row, its one element, and returns the
+	// statements that compute the rows. It needs every output to be a row.
+	vector func(dsts, srcs []jen.Code) []jen.Code
 }
 
 // accesses returns pointers to out and every input that is read through its slice.
 func (ns *nest) accesses() []*access {
 	accs := []*access{&ns.out}
+	for i := range ns.more {
+		accs = append(accs, &ns.more[i])
+	}
 	for i := range ns.ins {
 		if ns.ins[i].scalar == nil {
 			accs = append(accs, &ns.ins[i])
@@ -108,6 +124,32 @@ func (ns *nest) emit() []jen.Code {
 func loopIndex(j int) string { return "i" + strconv.Itoa(j) }
 
 func operandName(j int) string { return string(rune('a' + j)) }
+
+// name returns the name of operand j's row or scalar.
+func (ns *nest) name(j int) string {
+	if ns.names != nil {
+		return ns.names(j)
+	}
+	return operandName(j)
+}
+
+// outRowName returns the name of the row of output j: o for out, o1, o2, ... for
+// the outputs in more.
+func outRowName(j int) string {
+	if j == 0 {
+		return "o"
+	}
+	return "o" + strconv.Itoa(j)
+}
+
+// callBody returns the body's statements for the output elements dsts, out's
+// first.
+func (ns *nest) callBody(dsts, srcs []jen.Code) []jen.Code {
+	if ns.multiBody != nil {
+		return ns.multiBody(dsts, srcs)
+	}
+	return ns.body(dsts[0], srcs)
+}
 
 // offset returns a's offset at the innermost loop, base plus the outer indices times
 // their strides, and whether it is the constant 0.
@@ -194,12 +236,34 @@ func (ns *nest) emitInner(level int) []jen.Code {
 		rangeOver = jen.Id(outRow)
 		dst = jen.Id(outRow).Index(jen.Id("i"))
 	}
+	dsts := []jen.Code{dst}
+	for j := range ns.more {
+		o := &ns.more[j]
+		switch s := o.strides[level]; s {
+		case 1:
+			name := outRowName(j + 1)
+			pre = append(pre, jen.Id(name).Op(":=").Add(ns.row(o, level, length)))
+			dsts = append(dsts, jen.Id(name).Index(jen.Id("i")))
+			if outRow == "" {
+				outRow = name
+				length = jen.Len(jen.Id(name))
+				rangeOver = jen.Id(name)
+			}
+		case 0:
+			name := "s" + strconv.Itoa(j+1)
+			pre = append(pre, jen.Id(name).Op(":=").Add(ns.at(o, level, 0)))
+			post = append(post, jen.Add(ns.at(o, level, 0)).Op("=").Id(name))
+			dsts = append(dsts, jen.Id(name))
+		default:
+			dsts = append(dsts, ns.at(o, level, s))
+		}
+	}
 
 	srcs := make([]jen.Code, len(ns.ins))
 	firstRow := ""
 	for j := range ns.ins {
 		in := &ns.ins[j]
-		name := operandName(j)
+		name := ns.name(j)
 		switch {
 		case in.scalar != nil:
 			pre = append(pre, jen.Id(name).Op(":=").Add(in.scalar()))
@@ -221,10 +285,24 @@ func (ns *nest) emitInner(level int) []jen.Code {
 		rangeOver = jen.Id(firstRow)
 	}
 
-	if ns.isCopy && outRow != "" && firstRow == operandName(0) {
+	if ns.vector != nil {
+		rows := []jen.Code{jen.Id(outRowName(0))}
+		for j := range ns.more {
+			rows = append(rows, jen.Id(outRowName(j+1)))
+		}
+		ins := make([]jen.Code, len(ns.ins))
+		for j := range ns.ins {
+			ins[j] = srcs[j]
+			if in := &ns.ins[j]; in.scalar == nil && in.strides[level] == 1 {
+				ins[j] = jen.Id(ns.name(j))
+			}
+		}
+		return append(append(pre, ns.vector(rows, ins)...), post...)
+	}
+	if ns.isCopy && outRow != "" && firstRow == ns.name(0) {
 		return append(pre, jen.Copy(jen.Id(outRow), jen.Id(firstRow)))
 	}
-	loop := jen.For(jen.Id("i").Op(":=").Range().Add(rangeOver)).Block(ns.body(dst, srcs)...)
+	loop := jen.For(jen.Id("i").Op(":=").Range().Add(rangeOver)).Block(ns.callBody(dsts, srcs)...)
 	return append(append(pre, loop), post...)
 }
 
@@ -237,14 +315,18 @@ func (ns *nest) emitSingle() []jen.Code {
 		if in.scalar != nil {
 			// A constant goes through a variable: Go rejects some constant
 			// expressions (an integer conversion of 0.5) that are fine at run time.
-			name := operandName(j)
+			name := ns.name(j)
 			pre = append(pre, jen.Id(name).Op(":=").Add(in.scalar()))
 			srcs[j] = jen.Id(name)
 			continue
 		}
 		srcs[j] = in.slice().Index(jen.Lit(in.base))
 	}
-	stmts := ns.body(ns.out.slice().Index(jen.Lit(ns.out.base)), srcs)
+	dsts := []jen.Code{ns.out.slice().Index(jen.Lit(ns.out.base))}
+	for _, o := range ns.more {
+		dsts = append(dsts, o.slice().Index(jen.Lit(o.base)))
+	}
+	stmts := ns.callBody(dsts, srcs)
 	if len(pre) == 0 {
 		return stmts
 	}

@@ -18,16 +18,34 @@ func (e *funcEmitter) reduce(v *ir.Value) ([]jen.Code, error) {
 		return nil, fmt.Errorf("op %s has no kernel for dtype %s", v.Op, x.DType)
 	}
 	out := e.slice(v)
-	var stmts []jen.Code
-	switch v.Op {
-	case ir.OpSum, ir.OpMean:
-		stmts = append(stmts, jen.Clear(out()))
-	case ir.OpReduceMax:
-		stmts = append(stmts, jen.For(jen.Id("i").Op(":=").Range().Add(out())).Block(
-			assign(out().Index(jen.Id("i")), elemLiteral(v.DType, math.Inf(-1))),
-		))
+	stmts := reduceInit(v, out)
+	ns := &nest{out: access{slice: out, strides: reduceStrides(v)}}
+	for d := range x.Shape {
+		ns.dims = append(ns.dims, dimExtent(x.Shape, d))
 	}
+	ns.ins = []access{e.operand(x, contiguousStrides(x.Shape))}
+	ns.body = func(dst jen.Code, srcs []jen.Code) []jen.Code {
+		return []jen.Code{reduceStep(v, dst, srcs[0])}
+	}
+	stmts = append(stmts, ns.emit()...)
+	return append(stmts, reduceFinish(v, out)...), nil
+}
 
+// reduceInit returns the statements that set v's result out to the identity of
+// the reduction: zeros for a sum or mean, -Inf for a max.
+func reduceInit(v *ir.Value, out func() *jen.Statement) []jen.Code {
+	if v.Op == ir.OpReduceMax {
+		return []jen.Code{jen.For(jen.Id("i").Op(":=").Range().Add(out())).Block(
+			assign(out().Index(jen.Id("i")), elemLiteral(v.DType, math.Inf(-1))),
+		)}
+	}
+	return []jen.Code{jen.Clear(out())}
+}
+
+// reduceStrides returns the strides with which the loop over the operand of
+// reduction v walks v's result: 0 along the reduced axes.
+func reduceStrides(v *ir.Value) []int {
+	x := v.Args[0]
 	// The result has x's element order with the reduced axes at extent 1, whether
 	// or not it keeps them.
 	keep := x.Shape.Clone()
@@ -35,35 +53,38 @@ func (e *funcEmitter) reduce(v *ir.Value) ([]jen.Code, error) {
 		keep[a] = 1
 	}
 	keepStrides := contiguousStrides(keep)
-	outStrides := make([]int, len(x.Shape))
-	ns := &nest{out: access{slice: out, strides: outStrides}}
+	strides := make([]int, len(x.Shape))
 	for d := range x.Shape {
-		ns.dims = append(ns.dims, dimExtent(x.Shape, d))
 		if !slices.Contains(v.Attrs.Axes, d) {
-			outStrides[d] = keepStrides[d]
+			strides[d] = keepStrides[d]
 		}
 	}
-	ns.ins = []access{e.operand(x, contiguousStrides(x.Shape))}
-	ns.body = func(dst jen.Code, srcs []jen.Code) []jen.Code {
-		if v.Op == ir.OpReduceMax {
-			// The builtin max returns NaN when either operand is NaN, so NaN
-			// propagates.
-			return []jen.Code{assign(dst, jen.Max(dst, srcs[0]))}
-		}
-		return []jen.Code{jen.Add(dst).Op("+=").Add(srcs[0])}
-	}
-	stmts = append(stmts, ns.emit()...)
+	return strides
+}
 
-	if v.Op == ir.OpMean {
-		count := extent{static: 1}
-		for _, a := range v.Attrs.Axes {
-			count = count.times(dimExtent(x.Shape, a))
-		}
-		stmts = append(stmts, jen.For(jen.Id("i").Op(":=").Range().Add(out())).Block(
-			jen.Add(out().Index(jen.Id("i"))).Op("/=").Id(goType(v.DType)).Parens(count.code()),
-		))
+// reduceStep returns the statement folding the operand element src into the
+// result element dst.
+func reduceStep(v *ir.Value, dst, src jen.Code) jen.Code {
+	if v.Op == ir.OpReduceMax {
+		// The builtin max returns NaN when either operand is NaN, so NaN
+		// propagates.
+		return assign(dst, jen.Max(dst, src))
 	}
-	return stmts, nil
+	return jen.Add(dst).Op("+=").Add(src)
+}
+
+// reduceFinish returns the division of a mean's sums by the count, or nothing.
+func reduceFinish(v *ir.Value, out func() *jen.Statement) []jen.Code {
+	if v.Op != ir.OpMean {
+		return nil
+	}
+	count := extent{static: 1}
+	for _, a := range v.Attrs.Axes {
+		count = count.times(dimExtent(v.Args[0].Shape, a))
+	}
+	return []jen.Code{jen.For(jen.Id("i").Op(":=").Range().Add(out())).Block(
+		jen.Add(out().Index(jen.Id("i"))).Op("/=").Id(goType(v.DType)).Parens(count.code()),
+	)}
 }
 
 // argmax returns the loop over the rows of x along the reduced axis, each handed to

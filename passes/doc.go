@@ -14,6 +14,8 @@
 //	cse              common subexpression elimination
 //	dce              dead code elimination
 //	schedule         the order in which the generated code computes values
+//	fuse             steps: elementwise chains, with their reductions and in-place
+//	                 updates, that the generated code computes in one loop each
 //	plan-memory      offsets into one arena per dtype, with reuse of dead ranges
 //
 // Mistakes in the model come back from Build as an ir.ErrorList with source

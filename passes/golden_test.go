@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/nncc/nncc/frontend"
@@ -28,6 +29,9 @@ func TestGolden(t *testing.T) {
 			p := mustBuild(t, m, Options{PrintAfter: []string{pass.Name}, Out: &out})
 			if pass.Name == "plan-memory" {
 				writePlans(&out, p)
+			}
+			if pass.Name == "fuse" {
+				writeSteps(&out, p)
 			}
 			checkGolden(t, filepath.Join("testdata", "golden", model+"."+pass.Name+".ir"), out.Bytes())
 		}
@@ -90,4 +94,15 @@ func firstDiff(got, want []byte) string {
 		}
 	}
 	return ""
+}
+
+// writeSteps appends each function's steps to the golden text, as comments, in
+// the notation of stepText.
+func writeSteps(out *bytes.Buffer, p *Program) {
+	for _, f := range []*Function{p.Predict, p.Eval, p.Train} {
+		fmt.Fprintf(out, "// steps of %s (* in a local, > written into a param or state):\n", f.Name)
+		for _, line := range strings.Split(stepText(f), "\n") {
+			fmt.Fprintf(out, "//   %s\n", line)
+		}
+	}
 }

@@ -60,6 +60,7 @@ var passTable = newTable([]Pass{
 	{Name: "cse", Run: cse},
 	{Name: "dce", Run: dce},
 	{Name: "schedule", Run: schedule, Required: true},
+	{Name: "fuse", Run: fuse},
 	{Name: "plan-memory", Run: planMemory, Required: true},
 }, []ordering{
 	{"check", "autodiff"},
@@ -75,7 +76,8 @@ var passTable = newTable([]Pass{
 	// Every rewrite leaves dead values behind for dce.
 	{"cse", "dce"},
 	{"dce", "schedule"},
-	{"schedule", "plan-memory"},
+	{"schedule", "fuse"},
+	{"fuse", "plan-memory"},
 })
 
 // newTable returns passes after checking that names are distinct and every

@@ -14,7 +14,7 @@ func TestPassTableOrder(t *testing.T) {
 	for _, p := range Passes() {
 		names = append(names, p.Name)
 	}
-	want := "check autodiff lower-optimizer fold-constants simplify cse dce schedule plan-memory"
+	want := "check autodiff lower-optimizer fold-constants simplify cse dce schedule fuse plan-memory"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("passes %q, want %q", got, want)
 	}
@@ -56,7 +56,8 @@ func TestOptionsValidate(t *testing.T) {
 		{Options{Disable: []string{"nope"}}, `unknown pass "nope"`},
 		{Options{Disable: []string{"schedule"}}, `"schedule": it is required`},
 		{Options{PrintAfter: []string{"cse"}}, "Out is nil"},
-		{Options{PrintAfter: []string{"fuse"}, Out: &bytes.Buffer{}}, `unknown pass "fuse"`},
+		{Options{PrintAfter: []string{"fusion"}, Out: &bytes.Buffer{}}, `unknown pass "fusion"`},
+		{Options{Disable: []string{"fuse"}}, ""},
 	}
 	for _, tc := range tests {
 		err := tc.opts.validate()
@@ -113,7 +114,7 @@ func TestVerifyEachChecksPlan(t *testing.T) {
 	g := chainGraph(t, 3)
 	breakPlan := func(ctx *Context) error {
 		p := ctx.Func.Plan
-		p.Offsets[ctx.Func.Schedule[1]] = p.Offsets[ctx.Func.Schedule[0]]
+		p.Offsets[ctx.Func.Schedule[1]] = -1
 		return nil
 	}
 	table := newTable([]Pass{

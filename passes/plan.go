@@ -6,89 +6,219 @@ import (
 	"github.com/nncc/nncc/ir"
 )
 
-// planMemory is the "plan-memory" pass: it places every scheduled value in the
-// arena of its dtype.
+// planMemory is the "plan-memory" pass: it places every value that needs memory
+// in the arena of its dtype.
 //
-// A value is live from the op that defines it through the last op that uses it.
-// Outputs and update values stay live to the end of the schedule. An op's result
-// never shares memory with its operands, so a range becomes free only after the
-// op that last uses it. Values are placed in schedule order, each into the
-// smallest free range that fits (the lowest offset on ties), or else at the end
-// of the arena.
+// The plan works on the function's steps (Function.StepsOf): every value of a
+// step runs at the step's position. A value is live from the step that defines it
+// through the last step that uses it; outputs and update values stay live to the
+// end. Values that are not placed (Step.Placed) get no offset, and the operands of
+// every value of a step, placed or not, are used at that step.
+//
+// A result shares no memory with anything live at its step except in place: it
+// takes the exact range of one operand of its dtype that is placed, computed at an
+// earlier step, not a root, and last used at this step, when
+//   - the step is aligned (Step.Aligned) and the operand, which may be an operand
+//     of the result or of a value before it in the step but of none after it, has
+//     the result's shape, or
+//   - the step computes only a reshape and the operand, the reshape's, has as many
+//     elements (the generated copy tolerates any overlap).
+//
+// Each operand goes to at most one result.
+//
+// A value and the values that take its memory in place, one after another, form a
+// block, which the planner places as one range. Each dtype's blocks are placed by
+// several strategies (see placeBlocks), and the smallest arena wins.
 func planMemory(ctx *Context) error {
 	f := ctx.Func
-	f.Plan = planSchedule(f.Graph, f.Schedule)
+	f.Plan = planSteps(f.Graph, f.StepsOf())
 	return nil
 }
 
-// interval is the range of schedule indices over which a value is live,
-// inclusive at both ends. An end of len(schedule) means live to the end.
-type interval struct{ start, end int }
+// liveness records the step, placement and last use of each value of a
+// function's steps.
+type liveness struct {
+	steps  []*Step
+	stepOf map[*ir.Value]int  // the step of every value of the steps
+	placed map[*ir.Value]bool // the values that need memory
+	root   map[*ir.Value]bool // outputs and update values
+	// last is the last step that uses a value, its own step if none does, and
+	// len(steps) for a root.
+	last map[*ir.Value]int
+}
 
-// liveRanges returns the live interval of each value of sched, indexed like sched.
-func liveRanges(g *ir.Graph, sched []*ir.Value) []interval {
-	index := make(map[*ir.Value]int, len(sched))
-	live := make([]interval, len(sched))
-	for i, v := range sched {
-		index[v] = i
-		live[i] = interval{i, i}
+func newLiveness(g *ir.Graph, steps []*Step) *liveness {
+	l := &liveness{
+		steps:  steps,
+		stepOf: make(map[*ir.Value]int),
+		placed: make(map[*ir.Value]bool),
+		root:   make(map[*ir.Value]bool),
+		last:   make(map[*ir.Value]int),
 	}
-	for i, v := range sched {
-		for _, a := range v.Args {
-			if j, ok := index[a]; ok {
-				live[j].end = i
+	for s, st := range steps {
+		for _, v := range st.Values {
+			l.stepOf[v] = s
+			l.last[v] = s
+			if st.Placed(v) {
+				l.placed[v] = true
+			}
+		}
+	}
+	for s, st := range steps {
+		for _, v := range st.Values {
+			for _, a := range v.Args {
+				if _, ok := l.stepOf[a]; ok {
+					l.last[a] = max(l.last[a], s)
+				}
 			}
 		}
 	}
 	for _, r := range g.Roots() {
-		if j, ok := index[r]; ok {
-			live[j].end = len(sched)
+		if _, ok := l.stepOf[r]; ok {
+			l.root[r] = true
+			l.last[r] = len(steps)
 		}
 	}
-	return live
+	return l
 }
 
-func planSchedule(g *ir.Graph, sched []*ir.Value) *MemoryPlan {
-	live := liveRanges(g, sched)
-	endsAt := make([][]int, len(sched))
-	for j, iv := range live {
-		if iv.end < len(sched) {
-			endsAt[iv.end] = append(endsAt[iv.end], j)
+// inPlaceOperand returns the operand of step s whose memory v, a placed value of
+// the step, may take in place, or nil. taken reports operands already taken at
+// this step. In an aligned step the operand may belong to v or to a value before
+// v, but to no value after it: the code generator may store v's elements before
+// it computes the step's later values.
+func (l *liveness) inPlaceOperand(v *ir.Value, s int, taken map[*ir.Value]bool) *ir.Value {
+	st := l.steps[s]
+	reshape := v.Op == ir.OpReshape && len(st.Values) == 1
+	if !st.Aligned && !reshape {
+		return nil
+	}
+	// v's own operands come first, then those of the step's earlier values.
+	at := slices.Index(st.Values, v)
+	operands := v.Args
+	if st.Aligned {
+		for _, w := range st.Values[:at] {
+			operands = append(slices.Clip(operands), w.Args...)
 		}
 	}
-
-	p := &MemoryPlan{Offsets: make(map[*ir.Value]int, len(sched)), ArenaElems: make(map[ir.DType]int)}
-	arenas := make(map[ir.DType]*arena)
-	for i, v := range sched {
-		a := arenas[v.DType]
-		if a == nil {
-			a = &arena{}
-			arenas[v.DType] = a
+	for _, a := range operands {
+		if !l.placed[a] || taken[a] || l.stepOf[a] >= s || l.root[a] || l.last[a] != s || a.DType != v.DType {
+			continue
 		}
-		p.Offsets[v] = a.alloc(elems(v, g.MaxBatch))
-		for _, j := range endsAt[i] {
-			w := sched[j]
-			arenas[w.DType].release(p.Offsets[w], elems(w, g.MaxBatch))
+		if readAfter(st.Values[at+1:], a) {
+			continue
+		}
+		if reshape && sameElems(a.Shape, v.Shape) || !reshape && a.Shape.Equal(v.Shape) {
+			return a
 		}
 	}
+	return nil
+}
 
-	liveBytes := make([]int, len(sched)+1)
-	for j, v := range sched {
-		bytes := elems(v, g.MaxBatch) * v.DType.Size()
-		p.NaiveBytes += bytes
-		liveBytes[live[j].start] += bytes
-		liveBytes[min(live[j].end, len(sched)-1)+1] -= bytes
+// readAfter reports whether any value of later has a as an operand.
+func readAfter(later []*ir.Value, a *ir.Value) bool {
+	for _, w := range later {
+		if slices.Contains(w.Args, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameElems reports whether shapes a and b have the same number of elements at
+// every batch extent.
+func sameElems(a, b ir.Shape) bool {
+	return a.Elems(1) == b.Elems(1) && a.Elems(2) == b.Elems(2)
+}
+
+// block is a range of an arena that one value, and then each value that takes its
+// memory in place in turn, occupies over the steps start through end.
+type block struct {
+	dtype      ir.DType
+	elems      int
+	start, end int // steps, inclusive; end is len(steps) for a root
+	values     []*ir.Value
+}
+
+// blocks returns the blocks of l's placed values, in the order of their first
+// steps.
+func (l *liveness) blocks(maxBatch int) []*block {
+	var blocks []*block
+	blockOf := make(map[*ir.Value]*block)
+	for s, st := range l.steps {
+		taken := make(map[*ir.Value]bool)
+		for _, v := range st.Values {
+			if !l.placed[v] {
+				continue
+			}
+			if a := l.inPlaceOperand(v, s, taken); a != nil {
+				taken[a] = true
+				b := blockOf[a]
+				b.values = append(b.values, v)
+				b.end = l.last[v]
+				blockOf[v] = b
+				continue
+			}
+			b := &block{dtype: v.DType, elems: elems(v, maxBatch), start: s, end: l.last[v], values: []*ir.Value{v}}
+			blocks = append(blocks, b)
+			blockOf[v] = b
+		}
+	}
+	return blocks
+}
+
+// planSteps plans the memory of the values of steps, which belong to g.
+func planSteps(g *ir.Graph, steps []*Step) *MemoryPlan {
+	l := newLiveness(g, steps)
+	blocks := l.blocks(g.MaxBatch)
+	p := &MemoryPlan{Offsets: make(map[*ir.Value]int), ArenaElems: make(map[ir.DType]int)}
+
+	byType := make(map[ir.DType][]*block)
+	for _, b := range blocks {
+		byType[b.dtype] = append(byType[b.dtype], b)
+	}
+	for dt, bs := range byType {
+		offs, size := placeBlocks(bs, len(steps), peakElems(bs, len(steps)))
+		for i, b := range bs {
+			for _, v := range b.values {
+				p.Offsets[v] = offs[i]
+			}
+		}
+		p.ArenaElems[dt] = size
+		p.ArenaBytes += size * dt.Size()
+	}
+
+	// A block counts once at every step it spans: a value and the result that
+	// takes its memory in place count once at the step where one ends and the
+	// other begins.
+	liveBytes := make([]int, len(steps)+1)
+	for _, b := range blocks {
+		bytes := b.elems * b.dtype.Size()
+		p.NaiveBytes += bytes * len(b.values)
+		liveBytes[b.start] += bytes
+		liveBytes[min(b.end, len(steps)-1)+1] -= bytes
 	}
 	running := 0
 	for _, b := range liveBytes {
 		running += b
 		p.LowerBoundBytes = max(p.LowerBoundBytes, running)
 	}
-	for dt, a := range arenas {
-		p.ArenaElems[dt] = a.size
-		p.ArenaBytes += a.size * dt.Size()
-	}
 	return p
+}
+
+// peakElems returns the most elements of blocks live at one of nsteps steps.
+func peakElems(blocks []*block, nsteps int) int {
+	live := make([]int, nsteps+1)
+	for _, b := range blocks {
+		live[b.start] += b.elems
+		live[min(b.end, nsteps-1)+1] -= b.elems
+	}
+	peak, running := 0, 0
+	for _, n := range live {
+		running += n
+		peak = max(peak, running)
+	}
+	return peak
 }
 
 // DTypes returns the dtypes that have an arena, in ascending order, so code that
@@ -100,55 +230,4 @@ func (p *MemoryPlan) DTypes() []ir.DType {
 	}
 	slices.Sort(dts)
 	return dts
-}
-
-// arena allocates ranges of elements with best fit.
-type arena struct {
-	free []span // sorted by offset, never adjacent
-	size int    // the high-water mark
-}
-
-type span struct{ off, n int }
-
-// alloc returns the offset of a range of n elements.
-func (a *arena) alloc(n int) int {
-	best := -1
-	for i, s := range a.free {
-		if s.n >= n && (best < 0 || s.n < a.free[best].n) {
-			best = i
-		}
-	}
-	if best >= 0 {
-		s := a.free[best]
-		if s.n == n {
-			a.free = slices.Delete(a.free, best, best+1)
-		} else {
-			a.free[best] = span{s.off + n, s.n - n}
-		}
-		return s.off
-	}
-
-	// Nothing fits: grow the arena, starting inside a free range at its end.
-	off := a.size
-	if k := len(a.free) - 1; k >= 0 && a.free[k].off+a.free[k].n == a.size {
-		off = a.free[k].off
-		a.free = a.free[:k]
-	}
-	a.size = off + n
-	return off
-}
-
-// release returns the range [off, off+n) to the free list, merging it with its
-// neighbors.
-func (a *arena) release(off, n int) {
-	i, _ := slices.BinarySearchFunc(a.free, off, func(s span, off int) int { return s.off - off })
-	a.free = slices.Insert(a.free, i, span{off, n})
-	if i+1 < len(a.free) && a.free[i].off+a.free[i].n == a.free[i+1].off {
-		a.free[i].n += a.free[i+1].n
-		a.free = slices.Delete(a.free, i+1, i+2)
-	}
-	if i > 0 && a.free[i-1].off+a.free[i-1].n == a.free[i].off {
-		a.free[i-1].n += a.free[i].n
-		a.free = slices.Delete(a.free, i, i+1)
-	}
 }

@@ -17,6 +17,7 @@ func schedule(ctx *Context) error {
 		}
 	}
 	f.Schedule = sched
+	f.Steps = nil
 	f.Plan = nil // a plan for an older schedule no longer applies
 	return nil
 }

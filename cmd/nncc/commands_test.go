@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"os"
@@ -215,8 +216,8 @@ func TestPlan(t *testing.T) {
 	}
 	for i, fn := range []string{"predict", "eval", "train"} {
 		f := strings.Fields(lines[2+i])
-		if len(f) != 5 || f[0] != fn {
-			t.Fatalf("row %q, want %s and 4 numbers", lines[2+i], fn)
+		if len(f) != 6 || f[0] != fn {
+			t.Fatalf("row %q, want %s and 5 numbers", lines[2+i], fn)
 		}
 		arena, _ := strconv.Atoi(f[1])
 		naive, _ := strconv.Atoi(f[2])
@@ -224,6 +225,9 @@ func TestPlan(t *testing.T) {
 		if lower <= 0 || lower > arena || arena > naive {
 			t.Errorf("%s: arena %d, naive %d, lower bound %d: want 0 < lower <= arena <= naive",
 				fn, arena, naive, lower)
+		}
+		if want := fmt.Sprintf("%.3f", float64(arena)/float64(lower)); f[4] != want {
+			t.Errorf("%s: arena/lower bound %s, want %s", fn, f[4], want)
 		}
 	}
 }

@@ -157,22 +157,27 @@ func TestBuildIntoDirectory(t *testing.T) {
 }
 
 func TestHugeModelsAreRejected(t *testing.T) {
-	// model returns a model file with one dense layer of units on features inputs.
-	model := func(dtype string, features, units int) string {
+	// model returns a model file with hidden dense layers of units on features
+	// inputs.
+	model := func(dtype string, features, units, hidden int) string {
+		layers := "x"
+		for range hidden {
+			layers = fmt.Sprintf("dense(%s, %d)", layers, units)
+		}
 		return fmt.Sprintf("model big\ndtype %s\ninput x: [%d]\nlabels y: [1]\n"+
-			"logits = dense(dense(x, %d), 1)\noutput logits\nloss mse(logits, y)\n"+
-			"optimizer sgd(lr=0.1, momentum=0.9)\ntrain {\n  batch = 4\n}\n", dtype, features, units)
+			"logits = dense(%s, 1)\noutput logits\nloss mse(logits, y)\n"+
+			"optimizer sgd(lr=0.1, momentum=0.9)\ntrain {\n  batch = 4\n}\n", dtype, features, layers)
 	}
 	dir := t.TempDir()
 	for _, c := range []struct {
 		name, model, want string
 	}{
-		// The weight has 1.6e9 elements; with its gradient and update the f32
-		// arena needs more than 2^31-1.
-		{"arena.nnc", model("f32", 40000, 40000), "the f32 arena would hold"},
+		// Each weight has 1.2e9 elements; the gradients of both are live at once,
+		// so the f32 arena needs more than 2^31-1.
+		{"arena.nnc", model("f32", 35000, 35000, 2), "the f32 arena would hold"},
 		// The f64 arena stays below 2^31-1 elements, but with the parameters and
-		// momentum the model needs 18 GiB.
-		{"memory.nnc", model("f64", 22000, 22000), "the model would need 18.0 GiB"},
+		// momentum the model needs 16.3 GiB.
+		{"memory.nnc", model("f64", 27000, 27000, 1), "the model would need 16.3 GiB"},
 	} {
 		writeFile(t, filepath.Join(dir, c.name), c.model)
 		r := nncc(t, dir, nil, "check", c.name)
@@ -181,7 +186,7 @@ func TestHugeModelsAreRejected(t *testing.T) {
 		}
 	}
 	// A large model within the limits compiles.
-	writeFile(t, filepath.Join(dir, "large.nnc"), model("f32", 10000, 10000))
+	writeFile(t, filepath.Join(dir, "large.nnc"), model("f32", 10000, 10000, 1))
 	if r := nncc(t, dir, nil, "check", "large.nnc"); r.code != 0 {
 		t.Errorf("check large.nnc: exit %d, want 0\nstderr:\n%s", r.code, r.stderr)
 	}

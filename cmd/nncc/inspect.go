@@ -88,7 +88,8 @@ func (a *app) printIR(args []string) error {
 func (a *app) plan(args []string) error {
 	fs := a.newFlagSet("plan", "MODEL",
 		"Print the memory plan of each of MODEL's functions: the arena size, the naive sum\n"+
-			"of all intermediate values, and the lower bound (the most bytes live at once).")
+			"of all intermediate values, the lower bound (the most bytes live at once), and\n"+
+			"the arena's ratio to the lower bound and to the naive sum.")
 	positional, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -104,18 +105,23 @@ func (a *app) plan(args []string) error {
 	return writePlanTable(a.stdout, functions(p))
 }
 
-// writePlanTable prints one row of memory-plan sizes per function.
+// writePlanTable prints one row of memory-plan sizes per function: the arena, the
+// naive sum of all placed values, the lower bound, and the arena's ratio to each
+// of them.
 func writePlanTable(w io.Writer, fns []*passes.Function) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "function\tarena bytes\tnaive bytes\tlower bound bytes\tarena/naive")
+	fmt.Fprintln(tw, "function\tarena bytes\tnaive bytes\tlower bound bytes\tarena/lower bound\tarena/naive")
 	for _, f := range fns {
 		pl := f.Plan
-		ratio := "-"
-		if pl.NaiveBytes > 0 {
-			ratio = fmt.Sprintf("%.1f%%", 100*float64(pl.ArenaBytes)/float64(pl.NaiveBytes))
+		toLower, toNaive := "-", "-"
+		if pl.LowerBoundBytes > 0 {
+			toLower = fmt.Sprintf("%.3f", float64(pl.ArenaBytes)/float64(pl.LowerBoundBytes))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n",
-			f.Name, pl.ArenaBytes, pl.NaiveBytes, pl.LowerBoundBytes, ratio)
+		if pl.NaiveBytes > 0 {
+			toNaive = fmt.Sprintf("%.1f%%", 100*float64(pl.ArenaBytes)/float64(pl.NaiveBytes))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n",
+			f.Name, pl.ArenaBytes, pl.NaiveBytes, pl.LowerBoundBytes, toLower, toNaive)
 	}
 	return tw.Flush()
 }

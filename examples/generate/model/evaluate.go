@@ -23,24 +23,20 @@ func (m *Model) Evaluate(x []float32, y []float32, n int) (loss float32, correct
 	v4 := m.arenaF32[:n*16]
 	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
 
-	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
-	v5 := m.arenaF32[512 : 512+n*16]
-	for i0 := range n {
-		o := v5[i0*16:][:16]
-		a := v4[i0*16:][:len(o)]
-		b := m.hiddenBias[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
+	// one loop over [N,16] computes:
+	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden, in a local
 	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
 	v6 := m.arenaF32[:n*16]
-	{
-		o := v6
-		a := v5[:len(o)]
+	for i0 := range n {
+		o := v6[i0*16:][:16]
+		r0 := v4[i0*16:][:len(o)]
+		r1 := m.hiddenBias[:len(o)]
 		for i := range o {
-			o[i] = float32(math.Tanh(float64(a[i])))
+			x0 := r0[i]
+			x1 := r1[i]
+			t5 := float32(x0 + x1)
+			t6 := runtime.Tanh32(t5)
+			o[i] = t6
 		}
 	}
 
@@ -48,189 +44,65 @@ func (m *Model) Evaluate(x []float32, y []float32, n int) (loss float32, correct
 	v9 := m.arenaF32[512 : 512+n]
 	runtime.MatMul(v9, v6, m.outWeight, n, 16, 1, false, true)
 
-	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
-	v10 := m.arenaF32[544 : 544+n]
-	{
-		o := v10
-		a := v9[:len(o)]
-		b := m.outBias[0]
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
-
-	// %12 = abs %10 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v12 := m.arenaF32[576 : 576+n]
-	{
-		o := v12
-		a := v10[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Abs(float64(a[i])))
-		}
-	}
-
-	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v13 := m.arenaF32[608 : 608+n]
-	{
-		o := v13
-		a := v12[:len(o)]
-		for i := range o {
-			o[i] = -a[i]
-		}
-	}
-
-	// %14 = exp %13 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v14 := m.arenaF32[576 : 576+n]
-	{
-		o := v14
-		a := v13[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Exp(float64(a[i])))
-		}
-	}
-
-	// %15 = log1p %14 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v15 := m.arenaF32[608 : 608+n]
-	{
-		o := v15
-		a := v14[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Log1p(float64(a[i])))
-		}
-	}
-
-	// %16 = max %10, %11 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v16 := m.arenaF32[576 : 576+n]
-	{
-		o := v16
-		a := v10[:len(o)]
-		b := float32(0)
-		for i := range o {
-			o[i] = max(a[i], b)
-		}
-	}
-
-	// %17 = mul %10, %1 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v17 := m.arenaF32[640 : 640+n]
-	{
-		o := v17
-		a := v10[:len(o)]
-		b := y[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %18 = sub %16, %17 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v18 := m.arenaF32[672 : 672+n]
-	{
-		o := v18
-		a := v16[:len(o)]
-		b := v17[:len(o)]
-		for i := range o {
-			o[i] = a[i] - b[i]
-		}
-	}
-
-	// %19 = add %18, %15 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v19 := m.arenaF32[576 : 576+n]
-	{
-		o := v19
-		a := v18[:len(o)]
-		b := v15[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
+	// one loop over [N,1] computes:
+	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out, in a local
+	// %12 = abs %10 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %14 = exp %13 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %15 = log1p %14 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %16 = max %10, %11 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %17 = mul %10, %1 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %18 = sub %16, %17 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %19 = add %18, %15 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %20 = mean %19 axes=[0,1] : f32[]  (model.nnc:12:11)  bce_with_logits
-	v20 := m.arenaF32[608:609]
+	// %21 = gt %10, %11 : bool[N,1]  (model.nnc:12:11)  correct, in a local
+	// %22 = cast %21 : f32[N,1]  (model.nnc:12:11)  correct, in a local
+	// %24 = gt %1, %23 : bool[N,1]  (model.nnc:12:11)  correct, in a local
+	// %25 = cast %24 : f32[N,1]  (model.nnc:12:11)  correct, in a local
+	// %26 = eq %22, %25 : bool[N,1]  (model.nnc:12:11)  correct, in a local
+	// %27 = cast %26 : f32[N,1]  (model.nnc:12:11)  correct, in a local
+	// %28 = sum %27 axes=[0,1] : f32[]  (model.nnc:12:11)  correct
+	v20 := m.arenaF32[:1]
 	clear(v20)
+	v28 := m.arenaF32[1:2]
+	clear(v28)
 	{
 		s := v20[0]
-		a := v19[:n]
-		for i := range a {
-			s += a[i]
+		s1 := v28[0]
+		r0 := v9[:n]
+		r1 := m.outBias[0]
+		r2 := float32(0)
+		r3 := y[:n]
+		r4 := float32(0.5)
+		for i := range r0 {
+			x0 := r0[i]
+			x1 := r1
+			x2 := r2
+			x3 := r3[i]
+			x4 := r4
+			t10 := float32(x0 + x1)
+			t12 := float32(math.Abs(float64(t10)))
+			t13 := float32(-t12)
+			t14 := runtime.Exp32(t13)
+			t15 := float32(math.Log1p(float64(t14)))
+			t16 := max(t10, x2)
+			t17 := float32(t10 * x3)
+			t18 := float32(t16 - t17)
+			t19 := float32(t18 + t15)
+			t21 := t10 > x2
+			t22 := boolToF32(t21)
+			t24 := x3 > x4
+			t25 := boolToF32(t24)
+			t26 := t22 == t25
+			t27 := boolToF32(t26)
+			s += t19
+			s1 += t27
 		}
 		v20[0] = s
+		v28[0] = s1
 	}
 	for i := range v20 {
 		v20[i] /= float32(n)
-	}
-
-	// %21 = gt %10, %11 : bool[N,1]  (model.nnc:12:11)  correct
-	v21 := m.arenaBool[:n]
-	{
-		o := v21
-		a := v10[:len(o)]
-		b := float32(0)
-		for i := range o {
-			o[i] = a[i] > b
-		}
-	}
-
-	// %22 = cast %21 : f32[N,1]  (model.nnc:12:11)  correct
-	v22 := m.arenaF32[609 : 609+n]
-	{
-		o := v22
-		a := v21[:len(o)]
-		for i := range o {
-			o[i] = boolToF32(a[i])
-		}
-	}
-
-	// %24 = gt %1, %23 : bool[N,1]  (model.nnc:12:11)  correct
-	v24 := m.arenaBool[:n]
-	{
-		o := v24
-		a := y[:len(o)]
-		b := float32(0.5)
-		for i := range o {
-			o[i] = a[i] > b
-		}
-	}
-
-	// %25 = cast %24 : f32[N,1]  (model.nnc:12:11)  correct
-	v25 := m.arenaF32[641 : 641+n]
-	{
-		o := v25
-		a := v24[:len(o)]
-		for i := range o {
-			o[i] = boolToF32(a[i])
-		}
-	}
-
-	// %26 = eq %22, %25 : bool[N,1]  (model.nnc:12:11)  correct
-	v26 := m.arenaBool[:n]
-	{
-		o := v26
-		a := v22[:len(o)]
-		b := v25[:len(o)]
-		for i := range o {
-			o[i] = a[i] == b[i]
-		}
-	}
-
-	// %27 = cast %26 : f32[N,1]  (model.nnc:12:11)  correct
-	v27 := m.arenaF32[609 : 609+n]
-	{
-		o := v27
-		a := v26[:len(o)]
-		for i := range o {
-			o[i] = boolToF32(a[i])
-		}
-	}
-
-	// %28 = sum %27 axes=[0,1] : f32[]  (model.nnc:12:11)  correct
-	v28 := m.arenaF32[641:642]
-	clear(v28)
-	{
-		s := v28[0]
-		a := v27[:n]
-		for i := range a {
-			s += a[i]
-		}
-		v28[0] = s
 	}
 
 	// %29 = cast %28 : i32[]  (model.nnc:12:11)  correct

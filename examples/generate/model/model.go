@@ -60,10 +60,8 @@ type Model struct {
 
 	// The arenas hold the intermediate values of the methods, placed by the memory
 	// plan; Predict returns a view into them.
-	arenaF32  []float32
-	arenaF64  []float64
-	arenaI32  []int32
-	arenaBool []bool
+	arenaF32 []float32
+	arenaI32 []int32
 
 	// lastCorrect is the "correct" output of the last TrainStep.
 	lastCorrect int
@@ -94,10 +92,8 @@ func NewSeeded(seed uint64) *Model {
 		outWeightAdamV:    make([]float32, 16),
 		outBiasAdamM:      make([]float32, 1),
 		outBiasAdamV:      make([]float32, 1),
-		arenaF32:          make([]float32, 1601),
-		arenaF64:          make([]float64, 5),
+		arenaF32:          make([]float32, 1570),
 		arenaI32:          make([]int32, 1),
-		arenaBool:         make([]bool, 32),
 	}
 	r := runtime.NewRNG(seed)
 	runtime.FillUniform(r, m.hiddenWeight, -0.7071067811865475, 0.7071067811865475)

@@ -2,11 +2,7 @@
 
 package model
 
-import (
-	"math"
-
-	"github.com/nncc/nncc/runtime"
-)
+import "github.com/nncc/nncc/runtime"
 
 // Predict computes the model's output for the n samples in x, stored one after
 // another with Features values each, and returns Outputs values per sample. The
@@ -23,24 +19,20 @@ func (m *Model) Predict(x []float32, n int) []float32 {
 	v4 := m.arenaF32[:n*16]
 	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
 
-	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
-	v5 := m.arenaF32[512 : 512+n*16]
-	for i0 := range n {
-		o := v5[i0*16:][:16]
-		a := v4[i0*16:][:len(o)]
-		b := m.hiddenBias[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
+	// one loop over [N,16] computes:
+	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden, in a local
 	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
 	v6 := m.arenaF32[:n*16]
-	{
-		o := v6
-		a := v5[:len(o)]
+	for i0 := range n {
+		o := v6[i0*16:][:16]
+		r0 := v4[i0*16:][:len(o)]
+		r1 := m.hiddenBias[:len(o)]
 		for i := range o {
-			o[i] = float32(math.Tanh(float64(a[i])))
+			x0 := r0[i]
+			x1 := r1[i]
+			t5 := float32(x0 + x1)
+			t6 := runtime.Tanh32(t5)
+			o[i] = t6
 		}
 	}
 
@@ -49,7 +41,7 @@ func (m *Model) Predict(x []float32, n int) []float32 {
 	runtime.MatMul(v9, v6, m.outWeight, n, 16, 1, false, true)
 
 	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
-	v10 := m.arenaF32[544 : 544+n]
+	v10 := m.arenaF32[512 : 512+n]
 	{
 		o := v10
 		a := v9[:len(o)]

@@ -23,24 +23,20 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	v4 := m.arenaF32[:n*16]
 	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
 
-	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
-	v5 := m.arenaF32[512 : 512+n*16]
-	for i0 := range n {
-		o := v5[i0*16:][:16]
-		a := v4[i0*16:][:len(o)]
-		b := m.hiddenBias[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
+	// one loop over [N,16] computes:
+	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden, in a local
 	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
 	v6 := m.arenaF32[:n*16]
-	{
-		o := v6
-		a := v5[:len(o)]
+	for i0 := range n {
+		o := v6[i0*16:][:16]
+		r0 := v4[i0*16:][:len(o)]
+		r1 := m.hiddenBias[:len(o)]
 		for i := range o {
-			o[i] = float32(math.Tanh(float64(a[i])))
+			x0 := r0[i]
+			x1 := r1[i]
+			t5 := float32(x0 + x1)
+			t6 := runtime.Tanh32(t5)
+			o[i] = t6
 		}
 	}
 
@@ -48,189 +44,74 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	v9 := m.arenaF32[512 : 512+n]
 	runtime.MatMul(v9, v6, m.outWeight, n, 16, 1, false, true)
 
+	// one loop over [N,1] computes:
 	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
-	v10 := m.arenaF32[544 : 544+n]
-	{
-		o := v10
-		a := v9[:len(o)]
-		b := m.outBias[0]
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
-
-	// %12 = abs %10 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v12 := m.arenaF32[512 : 512+n]
-	{
-		o := v12
-		a := v10[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Abs(float64(a[i])))
-		}
-	}
-
-	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v13 := m.arenaF32[576 : 576+n]
-	{
-		o := v13
-		a := v12[:len(o)]
-		for i := range o {
-			o[i] = -a[i]
-		}
-	}
-
+	// %12 = abs %10 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %14 = exp %13 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v14 := m.arenaF32[512 : 512+n]
-	{
-		o := v14
-		a := v13[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Exp(float64(a[i])))
-		}
-	}
-
-	// %15 = log1p %14 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v15 := m.arenaF32[576 : 576+n]
-	{
-		o := v15
-		a := v14[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Log1p(float64(a[i])))
-		}
-	}
-
-	// %16 = max %10, %11 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v16 := m.arenaF32[608 : 608+n]
-	{
-		o := v16
-		a := v10[:len(o)]
-		b := float32(0)
-		for i := range o {
-			o[i] = max(a[i], b)
-		}
-	}
-
-	// %17 = mul %10, %1 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v17 := m.arenaF32[640 : 640+n]
-	{
-		o := v17
-		a := v10[:len(o)]
-		b := y[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %18 = sub %16, %17 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v18 := m.arenaF32[672 : 672+n]
-	{
-		o := v18
-		a := v16[:len(o)]
-		b := v17[:len(o)]
-		for i := range o {
-			o[i] = a[i] - b[i]
-		}
-	}
-
+	// %15 = log1p %14 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %16 = max %10, %11 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %17 = mul %10, %1 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %18 = sub %16, %17 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %19 = add %18, %15 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v19 := m.arenaF32[608 : 608+n]
-	{
-		o := v19
-		a := v18[:len(o)]
-		b := v15[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
 	// %20 = mean %19 axes=[0,1] : f32[]  (model.nnc:12:11)  bce_with_logits
-	v20 := m.arenaF32[576:577]
+	// %21 = gt %10, %11 : bool[N,1]  (model.nnc:12:11)  correct, in a local
+	// %22 = cast %21 : f32[N,1]  (model.nnc:12:11)  correct, in a local
+	// %24 = gt %1, %23 : bool[N,1]  (model.nnc:12:11)  correct, in a local
+	// %25 = cast %24 : f32[N,1]  (model.nnc:12:11)  correct, in a local
+	// %26 = eq %22, %25 : bool[N,1]  (model.nnc:12:11)  correct, in a local
+	// %27 = cast %26 : f32[N,1]  (model.nnc:12:11)  correct, in a local
+	// %28 = sum %27 axes=[0,1] : f32[]  (model.nnc:12:11)  correct
+	v10 := m.arenaF32[544 : 544+n]
+	v14 := m.arenaF32[576 : 576+n]
+	v19 := m.arenaF32[608 : 608+n]
+	v20 := m.arenaF32[1568:1569]
 	clear(v20)
+	v28 := m.arenaF32[640:641]
+	clear(v28)
 	{
-		s := v20[0]
-		a := v19[:n]
-		for i := range a {
-			s += a[i]
+		o := v10[:n]
+		o1 := v14[:len(o)]
+		o2 := v19[:len(o)]
+		s3 := v20[0]
+		s4 := v28[0]
+		r0 := v9[:len(o)]
+		r1 := m.outBias[0]
+		r2 := float32(0)
+		r3 := y[:len(o)]
+		r4 := float32(0.5)
+		for i := range o {
+			x0 := r0[i]
+			x1 := r1
+			x2 := r2
+			x3 := r3[i]
+			x4 := r4
+			t10 := float32(x0 + x1)
+			t12 := float32(math.Abs(float64(t10)))
+			t13 := float32(-t12)
+			t14 := runtime.Exp32(t13)
+			t15 := float32(math.Log1p(float64(t14)))
+			t16 := max(t10, x2)
+			t17 := float32(t10 * x3)
+			t18 := float32(t16 - t17)
+			t19 := float32(t18 + t15)
+			t21 := t10 > x2
+			t22 := boolToF32(t21)
+			t24 := x3 > x4
+			t25 := boolToF32(t24)
+			t26 := t22 == t25
+			t27 := boolToF32(t26)
+			o[i] = t10
+			o1[i] = t14
+			o2[i] = t19
+			s3 += t19
+			s4 += t27
 		}
-		v20[0] = s
+		v20[0] = s3
+		v28[0] = s4
 	}
 	for i := range v20 {
 		v20[i] /= float32(n)
-	}
-
-	// %21 = gt %10, %11 : bool[N,1]  (model.nnc:12:11)  correct
-	v21 := m.arenaBool[:n]
-	{
-		o := v21
-		a := v10[:len(o)]
-		b := float32(0)
-		for i := range o {
-			o[i] = a[i] > b
-		}
-	}
-
-	// %22 = cast %21 : f32[N,1]  (model.nnc:12:11)  correct
-	v22 := m.arenaF32[640 : 640+n]
-	{
-		o := v22
-		a := v21[:len(o)]
-		for i := range o {
-			o[i] = boolToF32(a[i])
-		}
-	}
-
-	// %24 = gt %1, %23 : bool[N,1]  (model.nnc:12:11)  correct
-	v24 := m.arenaBool[:n]
-	{
-		o := v24
-		a := y[:len(o)]
-		b := float32(0.5)
-		for i := range o {
-			o[i] = a[i] > b
-		}
-	}
-
-	// %25 = cast %24 : f32[N,1]  (model.nnc:12:11)  correct
-	v25 := m.arenaF32[672 : 672+n]
-	{
-		o := v25
-		a := v24[:len(o)]
-		for i := range o {
-			o[i] = boolToF32(a[i])
-		}
-	}
-
-	// %26 = eq %22, %25 : bool[N,1]  (model.nnc:12:11)  correct
-	v26 := m.arenaBool[:n]
-	{
-		o := v26
-		a := v22[:len(o)]
-		b := v25[:len(o)]
-		for i := range o {
-			o[i] = a[i] == b[i]
-		}
-	}
-
-	// %27 = cast %26 : f32[N,1]  (model.nnc:12:11)  correct
-	v27 := m.arenaF32[640 : 640+n]
-	{
-		o := v27
-		a := v26[:len(o)]
-		for i := range o {
-			o[i] = boolToF32(a[i])
-		}
-	}
-
-	// %28 = sum %27 axes=[0,1] : f32[]  (model.nnc:12:11)  correct
-	v28 := m.arenaF32[577:578]
-	clear(v28)
-	{
-		s := v28[0]
-		a := v27[:n]
-		for i := range a {
-			s += a[i]
-		}
-		v28[0] = s
 	}
 
 	// %29 = cast %28 : i32[]  (model.nnc:12:11)  correct
@@ -238,832 +119,389 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	v29[0] = int32(v28[0])
 
 	// %31 = size %19 axes=[0,1] : f32[]  (model.nnc:12:11)
-	v31 := m.arenaF32[577:578]
+	v31 := m.arenaF32[512:513]
 	v31[0] = float32(n)
 
-	// %33 = broadcast %32 : f32[N,1]  (model.nnc:12:11)
-	v33 := m.arenaF32[578 : 578+n]
-	{
-		o := v33
-		a := float32(1)
-		for i := range o {
-			o[i] = a
-		}
-	}
-
-	// %34 = div %33, %31 : f32[N,1]  (model.nnc:12:11)
-	v34 := m.arenaF32[610 : 610+n]
-	{
-		o := v34
-		a := v33[:len(o)]
-		b := v31[0]
-		for i := range o {
-			o[i] = a[i] / b
-		}
-	}
-
-	// %35 = neg %34 : f32[N,1]  (model.nnc:12:11)
-	v35 := m.arenaF32[577 : 577+n]
-	{
-		o := v35
-		a := v34[:len(o)]
-		for i := range o {
-			o[i] = -a[i]
-		}
-	}
-
-	// %36 = mul %35, %1 : f32[N,1]  (model.nnc:12:11)
-	v36 := m.arenaF32[642 : 642+n]
-	{
-		o := v36
-		a := v35[:len(o)]
-		b := y[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %39 = eq %10, %11 : bool[N,1]  (model.nnc:12:11)
-	v39 := m.arenaBool[:n]
-	{
-		o := v39
-		a := v10[:len(o)]
-		b := float32(0)
-		for i := range o {
-			o[i] = a[i] == b
-		}
-	}
-
-	// %41 = div %34, %40 : f32[N,1]  (model.nnc:12:11)
-	v41 := m.arenaF32[577 : 577+n]
-	{
-		o := v41
-		a := v34[:len(o)]
-		b := float32(2)
-		for i := range o {
-			o[i] = a[i] / b
-		}
-	}
-
-	// %42 = select %39, %41, %34 : f32[N,1]  (model.nnc:12:11)
-	v42 := m.arenaF32[674 : 674+n]
-	{
-		o := v42
-		a := v39[:len(o)]
-		b := v41[:len(o)]
-		c := v34[:len(o)]
-		for i := range o {
-			if a[i] {
-				o[i] = b[i]
-			} else {
-				o[i] = c[i]
-			}
-		}
-	}
-
-	// %43 = lt %10, %11 : bool[N,1]  (model.nnc:12:11)
-	v43 := m.arenaBool[:n]
-	{
-		o := v43
-		a := v10[:len(o)]
-		b := float32(0)
-		for i := range o {
-			o[i] = a[i] < b
-		}
-	}
-
-	// %44 = select %43, %11, %42 : f32[N,1]  (model.nnc:12:11)
-	v44 := m.arenaF32[577 : 577+n]
-	{
-		o := v44
-		a := v43[:len(o)]
-		b := float32(0)
-		c := v42[:len(o)]
-		for i := range o {
-			if a[i] {
-				o[i] = b
-			} else {
-				o[i] = c[i]
-			}
-		}
-	}
-
-	// %48 = add %36, %44 : f32[N,1]  (model.nnc:12:11)
-	v48 := m.arenaF32[674 : 674+n]
-	{
-		o := v48
-		a := v36[:len(o)]
-		b := v44[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
-	// %50 = add %14, %30 : f32[N,1]  (model.nnc:12:11)
-	v50 := m.arenaF32[642 : 642+n]
-	{
-		o := v50
-		a := v14[:len(o)]
-		b := float32(1)
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
-
-	// %51 = div %34, %50 : f32[N,1]  (model.nnc:12:11)
-	v51 := m.arenaF32[577 : 577+n]
-	{
-		o := v51
-		a := v34[:len(o)]
-		b := v50[:len(o)]
-		for i := range o {
-			o[i] = a[i] / b[i]
-		}
-	}
-
-	// %52 = mul %51, %14 : f32[N,1]  (model.nnc:12:11)
-	v52 := m.arenaF32[609 : 609+n]
-	{
-		o := v52
-		a := v51[:len(o)]
-		b := v14[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %53 = neg %52 : f32[N,1]  (model.nnc:12:11)
-	v53 := m.arenaF32[512 : 512+n]
-	{
-		o := v53
-		a := v52[:len(o)]
-		for i := range o {
-			o[i] = -a[i]
-		}
-	}
-
-	// %54 = sign %10 : f32[N,1]  (model.nnc:12:11)
-	v54 := m.arenaF32[577 : 577+n]
-	{
-		o := v54
-		a := v10[:len(o)]
-		for i := range o {
-			o[i] = signF32(a[i])
-		}
-	}
-
-	// %55 = mul %53, %54 : f32[N,1]  (model.nnc:12:11)
-	v55 := m.arenaF32[544 : 544+n]
-	{
-		o := v55
-		a := v53[:len(o)]
-		b := v54[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
+	// one loop over [N,1] computes:
+	// %33 = broadcast %32 : f32[N,1]  (model.nnc:12:11), in a local
+	// %34 = div %33, %31 : f32[N,1]  (model.nnc:12:11), in a local
+	// %35 = neg %34 : f32[N,1]  (model.nnc:12:11), in a local
+	// %36 = mul %35, %1 : f32[N,1]  (model.nnc:12:11), in a local
+	// %39 = eq %10, %11 : bool[N,1]  (model.nnc:12:11), in a local
+	// %41 = div %34, %40 : f32[N,1]  (model.nnc:12:11), in a local
+	// %42 = select %39, %41, %34 : f32[N,1]  (model.nnc:12:11), in a local
+	// %43 = lt %10, %11 : bool[N,1]  (model.nnc:12:11), in a local
+	// %44 = select %43, %11, %42 : f32[N,1]  (model.nnc:12:11), in a local
+	// %48 = add %36, %44 : f32[N,1]  (model.nnc:12:11), in a local
+	// %50 = add %14, %30 : f32[N,1]  (model.nnc:12:11), in a local
+	// %51 = div %34, %50 : f32[N,1]  (model.nnc:12:11), in a local
+	// %52 = mul %51, %14 : f32[N,1]  (model.nnc:12:11), in a local
+	// %53 = neg %52 : f32[N,1]  (model.nnc:12:11), in a local
+	// %54 = sign %10 : f32[N,1]  (model.nnc:12:11), in a local
+	// %55 = mul %53, %54 : f32[N,1]  (model.nnc:12:11), in a local
 	// %56 = add %48, %55 : f32[N,1]  (model.nnc:12:11)
-	v56 := m.arenaF32[512 : 512+n]
-	{
-		o := v56
-		a := v48[:len(o)]
-		b := v55[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
 	// %57 = sum %56 axes=[0] : f32[1]  (model.nnc:9:10)
-	v57 := m.arenaF32[544:545]
+	v56 := m.arenaF32[1024 : 1024+n]
+	v57 := m.arenaF32[1569:1570]
 	clear(v57)
 	{
-		s := v57[0]
-		a := v56[:n]
-		for i := range a {
-			s += a[i]
+		o := v56[:n]
+		s1 := v57[0]
+		r0 := float32(1)
+		r1 := v31[0]
+		r2 := y[:len(o)]
+		r3 := v10[:len(o)]
+		r4 := float32(0)
+		r5 := float32(2)
+		r6 := v14[:len(o)]
+		r7 := float32(1)
+		for i := range o {
+			x0 := r0
+			x1 := r1
+			x2 := r2[i]
+			x3 := r3[i]
+			x4 := r4
+			x5 := r5
+			x6 := r6[i]
+			x7 := r7
+			t33 := x0
+			t34 := float32(t33 / x1)
+			t35 := float32(-t34)
+			t36 := float32(t35 * x2)
+			t39 := x3 == x4
+			t41 := float32(t34 / x5)
+			var t42 float32
+			if t39 {
+				t42 = t41
+			} else {
+				t42 = t34
+			}
+			t43 := x3 < x4
+			var t44 float32
+			if t43 {
+				t44 = x4
+			} else {
+				t44 = t42
+			}
+			t48 := float32(t36 + t44)
+			t50 := float32(x6 + x7)
+			t51 := float32(t34 / t50)
+			t52 := float32(t51 * x6)
+			t53 := float32(-t52)
+			t54 := signF32(x3)
+			t55 := float32(t53 * t54)
+			t56 := float32(t48 + t55)
+			o[i] = t56
+			s1 += t56
 		}
-		v57[0] = s
+		v57[0] = s1
 	}
 
 	// %58 = matmul %56, %7 : f32[N,16]  (model.nnc:9:10)
-	v58 := m.arenaF32[577 : 577+n*16]
+	v58 := m.arenaF32[512 : 512+n*16]
 	runtime.MatMul(v58, v56, m.outWeight, n, 1, 16, false, false)
 
 	// %59 = matmul %56, %6 transA : f32[1,16]  (model.nnc:9:10)
-	v59 := m.arenaF32[545:561]
+	v59 := m.arenaF32[1536:1552]
 	runtime.MatMul(v59, v56, v6, 1, n, 16, true, false)
 
-	// %61 = mul %6, %6 : f32[N,16]  (model.nnc:8:10)
-	v61 := m.arenaF32[1089 : 1089+n*16]
-	{
-		o := v61
-		a := v6[:len(o)]
-		b := v6[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %62 = sub %30, %61 : f32[N,16]  (model.nnc:8:10)
-	v62 := m.arenaF32[:n*16]
-	{
-		o := v62
-		a := float32(1)
-		b := v61[:len(o)]
-		for i := range o {
-			o[i] = a - b[i]
-		}
-	}
-
+	// one loop over [N,16] computes:
+	// %61 = mul %6, %6 : f32[N,16]  (model.nnc:8:10), in a local
+	// %62 = sub %30, %61 : f32[N,16]  (model.nnc:8:10), in a local
 	// %63 = mul %58, %62 : f32[N,16]  (model.nnc:8:10)
-	v63 := m.arenaF32[1089 : 1089+n*16]
-	{
-		o := v63
-		a := v58[:len(o)]
-		b := v62[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
 	// %64 = sum %63 axes=[0] : f32[16]  (model.nnc:8:15)
-	v64 := m.arenaF32[577:593]
+	v63 := m.arenaF32[1024 : 1024+n*16]
+	v64 := m.arenaF32[1552:1568]
 	clear(v64)
 	for i0 := range n {
-		o := v64[:16]
-		a := v63[i0*16:][:len(o)]
+		o := v63[i0*16:][:16]
+		o1 := v64[:len(o)]
+		r0 := v6[i0*16:][:len(o)]
+		r1 := float32(1)
+		r2 := v58[i0*16:][:len(o)]
 		for i := range o {
-			o[i] += a[i]
+			x0 := r0[i]
+			x1 := r1
+			x2 := r2[i]
+			t61 := float32(x0 * x0)
+			t62 := float32(x1 - t61)
+			t63 := float32(x2 * t62)
+			o[i] = t63
+			o1[i] += t63
 		}
 	}
 
 	// %66 = matmul %63, %0 transA : f32[16,2]  (model.nnc:8:15)
-	v66 := m.arenaF32[593:625]
+	v66 := m.arenaF32[:32]
 	runtime.MatMul(v66, v63, x, 16, n, 2, true, false)
 
-	// %70 = add %68, %69 : f64[]  (model.nnc:13:11)
-	v70 := m.arenaF64[:1]
-	{
-		b := float64(1)
-		v70[0] = m.step[0] + b
-	}
-
-	// %73 = pow %72, %70 : f64[]  (model.nnc:13:11)
-	v73 := m.arenaF64[1:2]
-	{
-		a := float64(0.9)
-		v73[0] = math.Pow(a, v70[0])
-	}
-
-	// %74 = sub %69, %73 : f64[]  (model.nnc:13:11)
-	v74 := m.arenaF64[2:3]
-	{
-		a := float64(1)
-		v74[0] = a - v73[0]
-	}
-
-	// %76 = pow %75, %70 : f64[]  (model.nnc:13:11)
-	v76 := m.arenaF64[1:2]
-	{
-		a := float64(0.999)
-		v76[0] = math.Pow(a, v70[0])
-	}
-
-	// %77 = sub %69, %76 : f64[]  (model.nnc:13:11)
-	v77 := m.arenaF64[3:4]
-	{
-		a := float64(1)
-		v77[0] = a - v76[0]
-	}
-
-	// %78 = cast %67 : f64[]  (model.nnc:13:11)
-	v78 := m.arenaF64[1:2]
-	v78[0] = float64(m.lr[0])
-
-	// %79 = div %78, %74 : f64[]  (model.nnc:13:11)
-	v79 := m.arenaF64[4:5]
-	v79[0] = v78[0] / v74[0]
-
+	// one loop over [] computes:
+	// %70 = add %68, %69 : f64[]  (model.nnc:13:11), into "step"
+	// %73 = pow %72, %70 : f64[]  (model.nnc:13:11), in a local
+	// %74 = sub %69, %73 : f64[]  (model.nnc:13:11), in a local
+	// %76 = pow %75, %70 : f64[]  (model.nnc:13:11), in a local
+	// %77 = sub %69, %76 : f64[]  (model.nnc:13:11), in a local
+	// %78 = cast %67 : f64[]  (model.nnc:13:11), in a local
+	// %79 = div %78, %74 : f64[]  (model.nnc:13:11), in a local
 	// %80 = cast %79 : f32[]  (model.nnc:13:11)
-	v80 := m.arenaF32[561:562]
-	v80[0] = float32(v79[0])
-
-	// %81 = sqrt %77 : f64[]  (model.nnc:13:11)
-	v81 := m.arenaF64[4:5]
-	v81[0] = math.Sqrt(v77[0])
-
+	// %81 = sqrt %77 : f64[]  (model.nnc:13:11), in a local
 	// %82 = cast %81 : f32[]  (model.nnc:13:11)
-	v82 := m.arenaF32[562:563]
-	v82[0] = float32(v81[0])
-
-	// %86 = mul %83, %85 : f32[16,2]  (model.nnc:13:11)
-	v86 := m.arenaF32[:32]
+	v80 := m.arenaF32[32:33]
+	v82 := m.arenaF32[33:34]
 	{
-		o := v86
-		a := m.hiddenWeightAdamM[:len(o)]
-		b := float32(0.9)
+		r1 := float64(1)
+		r2 := float64(0.9)
+		r3 := float64(0.999)
+		x0 := m.step[0]
+		x1 := r1
+		x2 := r2
+		x3 := r3
+		x4 := m.lr[0]
+		t70 := float64(x0 + x1)
+		t73 := math.Pow(x2, t70)
+		t74 := float64(x1 - t73)
+		t76 := math.Pow(x3, t70)
+		t77 := float64(x1 - t76)
+		t78 := float64(x4)
+		t79 := float64(t78 / t74)
+		t80 := float32(t79)
+		t81 := math.Sqrt(t77)
+		t82 := float32(t81)
+		m.step[0] = t70
+		v80[0] = t80
+		v82[0] = t82
+	}
+
+	// one loop over [16,2] computes:
+	// %86 = mul %83, %85 : f32[16,2]  (model.nnc:13:11), in a local
+	// %88 = mul %87, %66 : f32[16,2]  (model.nnc:13:11), in a local
+	// %89 = add %86, %88 : f32[16,2]  (model.nnc:13:11), into "hidden.weight.adam_m"
+	// %91 = mul %84, %90 : f32[16,2]  (model.nnc:13:11), in a local
+	// %93 = mul %92, %66 : f32[16,2]  (model.nnc:13:11), in a local
+	// %94 = mul %93, %66 : f32[16,2]  (model.nnc:13:11), in a local
+	// %95 = add %91, %94 : f32[16,2]  (model.nnc:13:11), into "hidden.weight.adam_v"
+	// %96 = sqrt %95 : f32[16,2]  (model.nnc:13:11), in a local
+	// %97 = div %96, %82 : f32[16,2]  (model.nnc:13:11), in a local
+	// %99 = add %97, %98 : f32[16,2]  (model.nnc:13:11), in a local
+	// %100 = mul %80, %89 : f32[16,2]  (model.nnc:13:11), in a local
+	// %101 = div %100, %99 : f32[16,2]  (model.nnc:13:11), in a local
+	// %102 = sub %2, %101 : f32[16,2]  (model.nnc:13:11)  adam step of hidden.weight, into "hidden.weight"
+	{
+		o := m.hiddenWeightAdamM[:32]
+		o1 := m.hiddenWeightAdamV[:len(o)]
+		o2 := m.hiddenWeight[:len(o)]
+		r0 := m.hiddenWeightAdamM[:len(o)]
+		r1 := float32(0.9)
+		r2 := float32(0.1)
+		r3 := v66[:len(o)]
+		r4 := m.hiddenWeightAdamV[:len(o)]
+		r5 := float32(0.999)
+		r6 := float32(0.001)
+		r7 := v82[0]
+		r8 := float32(1e-08)
+		r9 := v80[0]
+		r10 := m.hiddenWeight[:len(o)]
 		for i := range o {
-			o[i] = a[i] * b
+			x0 := r0[i]
+			x1 := r1
+			x2 := r2
+			x3 := r3[i]
+			x4 := r4[i]
+			x5 := r5
+			x6 := r6
+			x7 := r7
+			x8 := r8
+			x9 := r9
+			x10 := r10[i]
+			t86 := float32(x0 * x1)
+			t88 := float32(x2 * x3)
+			t89 := float32(t86 + t88)
+			t91 := float32(x4 * x5)
+			t93 := float32(x6 * x3)
+			t94 := float32(t93 * x3)
+			t95 := float32(t91 + t94)
+			t96 := float32(math.Sqrt(float64(t95)))
+			t97 := float32(t96 / x7)
+			t99 := float32(t97 + x8)
+			t100 := float32(x9 * t89)
+			t101 := float32(t100 / t99)
+			t102 := float32(x10 - t101)
+			o[i] = t89
+			o1[i] = t95
+			o2[i] = t102
 		}
 	}
 
-	// %88 = mul %87, %66 : f32[16,2]  (model.nnc:13:11)
-	v88 := m.arenaF32[32:64]
+	// one loop over [16] computes:
+	// %106 = mul %103, %85 : f32[16]  (model.nnc:13:11), in a local
+	// %108 = mul %87, %64 : f32[16]  (model.nnc:13:11), in a local
+	// %109 = add %106, %108 : f32[16]  (model.nnc:13:11), into "hidden.bias.adam_m"
+	// %111 = mul %104, %90 : f32[16]  (model.nnc:13:11), in a local
+	// %113 = mul %92, %64 : f32[16]  (model.nnc:13:11), in a local
+	// %114 = mul %113, %64 : f32[16]  (model.nnc:13:11), in a local
+	// %115 = add %111, %114 : f32[16]  (model.nnc:13:11), into "hidden.bias.adam_v"
+	// %116 = sqrt %115 : f32[16]  (model.nnc:13:11), in a local
+	// %117 = div %116, %82 : f32[16]  (model.nnc:13:11), in a local
+	// %119 = add %117, %98 : f32[16]  (model.nnc:13:11), in a local
+	// %120 = mul %80, %109 : f32[16]  (model.nnc:13:11), in a local
+	// %121 = div %120, %119 : f32[16]  (model.nnc:13:11), in a local
+	// %122 = sub %3, %121 : f32[16]  (model.nnc:13:11)  adam step of hidden.bias, into "hidden.bias"
 	{
-		o := v88
-		a := float32(0.1)
-		b := v66[:len(o)]
+		o := m.hiddenBiasAdamM[:16]
+		o1 := m.hiddenBiasAdamV[:len(o)]
+		o2 := m.hiddenBias[:len(o)]
+		r0 := m.hiddenBiasAdamM[:len(o)]
+		r1 := float32(0.9)
+		r2 := float32(0.1)
+		r3 := v64[:len(o)]
+		r4 := m.hiddenBiasAdamV[:len(o)]
+		r5 := float32(0.999)
+		r6 := float32(0.001)
+		r7 := v82[0]
+		r8 := float32(1e-08)
+		r9 := v80[0]
+		r10 := m.hiddenBias[:len(o)]
 		for i := range o {
-			o[i] = a * b[i]
+			x0 := r0[i]
+			x1 := r1
+			x2 := r2
+			x3 := r3[i]
+			x4 := r4[i]
+			x5 := r5
+			x6 := r6
+			x7 := r7
+			x8 := r8
+			x9 := r9
+			x10 := r10[i]
+			t106 := float32(x0 * x1)
+			t108 := float32(x2 * x3)
+			t109 := float32(t106 + t108)
+			t111 := float32(x4 * x5)
+			t113 := float32(x6 * x3)
+			t114 := float32(t113 * x3)
+			t115 := float32(t111 + t114)
+			t116 := float32(math.Sqrt(float64(t115)))
+			t117 := float32(t116 / x7)
+			t119 := float32(t117 + x8)
+			t120 := float32(x9 * t109)
+			t121 := float32(t120 / t119)
+			t122 := float32(x10 - t121)
+			o[i] = t109
+			o1[i] = t115
+			o2[i] = t122
 		}
 	}
 
-	// %89 = add %86, %88 : f32[16,2]  (model.nnc:13:11)
-	v89 := m.arenaF32[64:96]
+	// one loop over [1,16] computes:
+	// %126 = mul %123, %85 : f32[1,16]  (model.nnc:13:11), in a local
+	// %128 = mul %87, %59 : f32[1,16]  (model.nnc:13:11), in a local
+	// %129 = add %126, %128 : f32[1,16]  (model.nnc:13:11), into "out.weight.adam_m"
+	// %131 = mul %124, %90 : f32[1,16]  (model.nnc:13:11), in a local
+	// %133 = mul %92, %59 : f32[1,16]  (model.nnc:13:11), in a local
+	// %134 = mul %133, %59 : f32[1,16]  (model.nnc:13:11), in a local
+	// %135 = add %131, %134 : f32[1,16]  (model.nnc:13:11), into "out.weight.adam_v"
+	// %136 = sqrt %135 : f32[1,16]  (model.nnc:13:11), in a local
+	// %137 = div %136, %82 : f32[1,16]  (model.nnc:13:11), in a local
+	// %139 = add %137, %98 : f32[1,16]  (model.nnc:13:11), in a local
+	// %140 = mul %80, %129 : f32[1,16]  (model.nnc:13:11), in a local
+	// %141 = div %140, %139 : f32[1,16]  (model.nnc:13:11), in a local
+	// %142 = sub %7, %141 : f32[1,16]  (model.nnc:13:11)  adam step of out.weight, into "out.weight"
 	{
-		o := v89
-		a := v86[:len(o)]
-		b := v88[:len(o)]
+		o := m.outWeightAdamM[:16]
+		o1 := m.outWeightAdamV[:len(o)]
+		o2 := m.outWeight[:len(o)]
+		r0 := m.outWeightAdamM[:len(o)]
+		r1 := float32(0.9)
+		r2 := float32(0.1)
+		r3 := v59[:len(o)]
+		r4 := m.outWeightAdamV[:len(o)]
+		r5 := float32(0.999)
+		r6 := float32(0.001)
+		r7 := v82[0]
+		r8 := float32(1e-08)
+		r9 := v80[0]
+		r10 := m.outWeight[:len(o)]
 		for i := range o {
-			o[i] = a[i] + b[i]
+			x0 := r0[i]
+			x1 := r1
+			x2 := r2
+			x3 := r3[i]
+			x4 := r4[i]
+			x5 := r5
+			x6 := r6
+			x7 := r7
+			x8 := r8
+			x9 := r9
+			x10 := r10[i]
+			t126 := float32(x0 * x1)
+			t128 := float32(x2 * x3)
+			t129 := float32(t126 + t128)
+			t131 := float32(x4 * x5)
+			t133 := float32(x6 * x3)
+			t134 := float32(t133 * x3)
+			t135 := float32(t131 + t134)
+			t136 := float32(math.Sqrt(float64(t135)))
+			t137 := float32(t136 / x7)
+			t139 := float32(t137 + x8)
+			t140 := float32(x9 * t129)
+			t141 := float32(t140 / t139)
+			t142 := float32(x10 - t141)
+			o[i] = t129
+			o1[i] = t135
+			o2[i] = t142
 		}
 	}
 
-	// %91 = mul %84, %90 : f32[16,2]  (model.nnc:13:11)
-	v91 := m.arenaF32[:32]
+	// one loop over [1] computes:
+	// %146 = mul %143, %85 : f32[1]  (model.nnc:13:11), in a local
+	// %148 = mul %87, %57 : f32[1]  (model.nnc:13:11), in a local
+	// %149 = add %146, %148 : f32[1]  (model.nnc:13:11), into "out.bias.adam_m"
+	// %151 = mul %144, %90 : f32[1]  (model.nnc:13:11), in a local
+	// %153 = mul %92, %57 : f32[1]  (model.nnc:13:11), in a local
+	// %154 = mul %153, %57 : f32[1]  (model.nnc:13:11), in a local
+	// %155 = add %151, %154 : f32[1]  (model.nnc:13:11), into "out.bias.adam_v"
+	// %156 = sqrt %155 : f32[1]  (model.nnc:13:11), in a local
+	// %157 = div %156, %82 : f32[1]  (model.nnc:13:11), in a local
+	// %159 = add %157, %98 : f32[1]  (model.nnc:13:11), in a local
+	// %160 = mul %80, %149 : f32[1]  (model.nnc:13:11), in a local
+	// %161 = div %160, %159 : f32[1]  (model.nnc:13:11), in a local
+	// %162 = sub %8, %161 : f32[1]  (model.nnc:13:11)  adam step of out.bias, into "out.bias"
 	{
-		o := v91
-		a := m.hiddenWeightAdamV[:len(o)]
-		b := float32(0.999)
-		for i := range o {
-			o[i] = a[i] * b
-		}
+		r1 := float32(0.9)
+		r2 := float32(0.1)
+		r5 := float32(0.999)
+		r6 := float32(0.001)
+		r8 := float32(1e-08)
+		x0 := m.outBiasAdamM[0]
+		x1 := r1
+		x2 := r2
+		x3 := v57[0]
+		x4 := m.outBiasAdamV[0]
+		x5 := r5
+		x6 := r6
+		x7 := v82[0]
+		x8 := r8
+		x9 := v80[0]
+		x10 := m.outBias[0]
+		t146 := float32(x0 * x1)
+		t148 := float32(x2 * x3)
+		t149 := float32(t146 + t148)
+		t151 := float32(x4 * x5)
+		t153 := float32(x6 * x3)
+		t154 := float32(t153 * x3)
+		t155 := float32(t151 + t154)
+		t156 := float32(math.Sqrt(float64(t155)))
+		t157 := float32(t156 / x7)
+		t159 := float32(t157 + x8)
+		t160 := float32(x9 * t149)
+		t161 := float32(t160 / t159)
+		t162 := float32(x10 - t161)
+		m.outBiasAdamM[0] = t149
+		m.outBiasAdamV[0] = t155
+		m.outBias[0] = t162
 	}
-
-	// %93 = mul %92, %66 : f32[16,2]  (model.nnc:13:11)
-	v93 := m.arenaF32[32:64]
-	{
-		o := v93
-		a := float32(0.001)
-		b := v66[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %94 = mul %93, %66 : f32[16,2]  (model.nnc:13:11)
-	v94 := m.arenaF32[96:128]
-	{
-		o := v94
-		a := v93[:len(o)]
-		b := v66[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %95 = add %91, %94 : f32[16,2]  (model.nnc:13:11)
-	v95 := m.arenaF32[32:64]
-	{
-		o := v95
-		a := v91[:len(o)]
-		b := v94[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
-	// %96 = sqrt %95 : f32[16,2]  (model.nnc:13:11)
-	v96 := m.arenaF32[:32]
-	{
-		o := v96
-		a := v95[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Sqrt(float64(a[i])))
-		}
-	}
-
-	// %97 = div %96, %82 : f32[16,2]  (model.nnc:13:11)
-	v97 := m.arenaF32[96:128]
-	{
-		o := v97
-		a := v96[:len(o)]
-		b := v82[0]
-		for i := range o {
-			o[i] = a[i] / b
-		}
-	}
-
-	// %99 = add %97, %98 : f32[16,2]  (model.nnc:13:11)
-	v99 := m.arenaF32[:32]
-	{
-		o := v99
-		a := v97[:len(o)]
-		b := float32(1e-08)
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
-
-	// %100 = mul %80, %89 : f32[16,2]  (model.nnc:13:11)
-	v100 := m.arenaF32[96:128]
-	{
-		o := v100
-		a := v80[0]
-		b := v89[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %101 = div %100, %99 : f32[16,2]  (model.nnc:13:11)
-	v101 := m.arenaF32[128:160]
-	{
-		o := v101
-		a := v100[:len(o)]
-		b := v99[:len(o)]
-		for i := range o {
-			o[i] = a[i] / b[i]
-		}
-	}
-
-	// %102 = sub %2, %101 : f32[16,2]  (model.nnc:13:11)  adam step of hidden.weight
-	v102 := m.arenaF32[:32]
-	{
-		o := v102
-		a := m.hiddenWeight[:len(o)]
-		b := v101[:len(o)]
-		for i := range o {
-			o[i] = a[i] - b[i]
-		}
-	}
-
-	// %106 = mul %103, %85 : f32[16]  (model.nnc:13:11)
-	v106 := m.arenaF32[96:112]
-	{
-		o := v106
-		a := m.hiddenBiasAdamM[:len(o)]
-		b := float32(0.9)
-		for i := range o {
-			o[i] = a[i] * b
-		}
-	}
-
-	// %108 = mul %87, %64 : f32[16]  (model.nnc:13:11)
-	v108 := m.arenaF32[112:128]
-	{
-		o := v108
-		a := float32(0.1)
-		b := v64[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %109 = add %106, %108 : f32[16]  (model.nnc:13:11)
-	v109 := m.arenaF32[128:144]
-	{
-		o := v109
-		a := v106[:len(o)]
-		b := v108[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
-	// %111 = mul %104, %90 : f32[16]  (model.nnc:13:11)
-	v111 := m.arenaF32[96:112]
-	{
-		o := v111
-		a := m.hiddenBiasAdamV[:len(o)]
-		b := float32(0.999)
-		for i := range o {
-			o[i] = a[i] * b
-		}
-	}
-
-	// %113 = mul %92, %64 : f32[16]  (model.nnc:13:11)
-	v113 := m.arenaF32[112:128]
-	{
-		o := v113
-		a := float32(0.001)
-		b := v64[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %114 = mul %113, %64 : f32[16]  (model.nnc:13:11)
-	v114 := m.arenaF32[144:160]
-	{
-		o := v114
-		a := v113[:len(o)]
-		b := v64[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %115 = add %111, %114 : f32[16]  (model.nnc:13:11)
-	v115 := m.arenaF32[112:128]
-	{
-		o := v115
-		a := v111[:len(o)]
-		b := v114[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
-	// %116 = sqrt %115 : f32[16]  (model.nnc:13:11)
-	v116 := m.arenaF32[96:112]
-	{
-		o := v116
-		a := v115[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Sqrt(float64(a[i])))
-		}
-	}
-
-	// %117 = div %116, %82 : f32[16]  (model.nnc:13:11)
-	v117 := m.arenaF32[144:160]
-	{
-		o := v117
-		a := v116[:len(o)]
-		b := v82[0]
-		for i := range o {
-			o[i] = a[i] / b
-		}
-	}
-
-	// %119 = add %117, %98 : f32[16]  (model.nnc:13:11)
-	v119 := m.arenaF32[96:112]
-	{
-		o := v119
-		a := v117[:len(o)]
-		b := float32(1e-08)
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
-
-	// %120 = mul %80, %109 : f32[16]  (model.nnc:13:11)
-	v120 := m.arenaF32[144:160]
-	{
-		o := v120
-		a := v80[0]
-		b := v109[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %121 = div %120, %119 : f32[16]  (model.nnc:13:11)
-	v121 := m.arenaF32[160:176]
-	{
-		o := v121
-		a := v120[:len(o)]
-		b := v119[:len(o)]
-		for i := range o {
-			o[i] = a[i] / b[i]
-		}
-	}
-
-	// %122 = sub %3, %121 : f32[16]  (model.nnc:13:11)  adam step of hidden.bias
-	v122 := m.arenaF32[96:112]
-	{
-		o := v122
-		a := m.hiddenBias[:len(o)]
-		b := v121[:len(o)]
-		for i := range o {
-			o[i] = a[i] - b[i]
-		}
-	}
-
-	// %126 = mul %123, %85 : f32[1,16]  (model.nnc:13:11)
-	v126 := m.arenaF32[144:160]
-	{
-		o := v126
-		a := m.outWeightAdamM[:len(o)]
-		b := float32(0.9)
-		for i := range o {
-			o[i] = a[i] * b
-		}
-	}
-
-	// %128 = mul %87, %59 : f32[1,16]  (model.nnc:13:11)
-	v128 := m.arenaF32[160:176]
-	{
-		o := v128
-		a := float32(0.1)
-		b := v59[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %129 = add %126, %128 : f32[1,16]  (model.nnc:13:11)
-	v129 := m.arenaF32[176:192]
-	{
-		o := v129
-		a := v126[:len(o)]
-		b := v128[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
-	// %131 = mul %124, %90 : f32[1,16]  (model.nnc:13:11)
-	v131 := m.arenaF32[144:160]
-	{
-		o := v131
-		a := m.outWeightAdamV[:len(o)]
-		b := float32(0.999)
-		for i := range o {
-			o[i] = a[i] * b
-		}
-	}
-
-	// %133 = mul %92, %59 : f32[1,16]  (model.nnc:13:11)
-	v133 := m.arenaF32[160:176]
-	{
-		o := v133
-		a := float32(0.001)
-		b := v59[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %134 = mul %133, %59 : f32[1,16]  (model.nnc:13:11)
-	v134 := m.arenaF32[192:208]
-	{
-		o := v134
-		a := v133[:len(o)]
-		b := v59[:len(o)]
-		for i := range o {
-			o[i] = a[i] * b[i]
-		}
-	}
-
-	// %135 = add %131, %134 : f32[1,16]  (model.nnc:13:11)
-	v135 := m.arenaF32[160:176]
-	{
-		o := v135
-		a := v131[:len(o)]
-		b := v134[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
-
-	// %136 = sqrt %135 : f32[1,16]  (model.nnc:13:11)
-	v136 := m.arenaF32[144:160]
-	{
-		o := v136
-		a := v135[:len(o)]
-		for i := range o {
-			o[i] = float32(math.Sqrt(float64(a[i])))
-		}
-	}
-
-	// %137 = div %136, %82 : f32[1,16]  (model.nnc:13:11)
-	v137 := m.arenaF32[545:561]
-	{
-		o := v137
-		a := v136[:len(o)]
-		b := v82[0]
-		for i := range o {
-			o[i] = a[i] / b
-		}
-	}
-
-	// %139 = add %137, %98 : f32[1,16]  (model.nnc:13:11)
-	v139 := m.arenaF32[144:160]
-	{
-		o := v139
-		a := v137[:len(o)]
-		b := float32(1e-08)
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
-
-	// %140 = mul %80, %129 : f32[1,16]  (model.nnc:13:11)
-	v140 := m.arenaF32[545:561]
-	{
-		o := v140
-		a := v80[0]
-		b := v129[:len(o)]
-		for i := range o {
-			o[i] = a * b[i]
-		}
-	}
-
-	// %141 = div %140, %139 : f32[1,16]  (model.nnc:13:11)
-	v141 := m.arenaF32[192:208]
-	{
-		o := v141
-		a := v140[:len(o)]
-		b := v139[:len(o)]
-		for i := range o {
-			o[i] = a[i] / b[i]
-		}
-	}
-
-	// %142 = sub %7, %141 : f32[1,16]  (model.nnc:13:11)  adam step of out.weight
-	v142 := m.arenaF32[144:160]
-	{
-		o := v142
-		a := m.outWeight[:len(o)]
-		b := v141[:len(o)]
-		for i := range o {
-			o[i] = a[i] - b[i]
-		}
-	}
-
-	// %146 = mul %143, %85 : f32[1]  (model.nnc:13:11)
-	v146 := m.arenaF32[563:564]
-	{
-		b := float32(0.9)
-		v146[0] = m.outBiasAdamM[0] * b
-	}
-
-	// %148 = mul %87, %57 : f32[1]  (model.nnc:13:11)
-	v148 := m.arenaF32[564:565]
-	{
-		a := float32(0.1)
-		v148[0] = a * v57[0]
-	}
-
-	// %149 = add %146, %148 : f32[1]  (model.nnc:13:11)
-	v149 := m.arenaF32[565:566]
-	v149[0] = v146[0] + v148[0]
-
-	// %151 = mul %144, %90 : f32[1]  (model.nnc:13:11)
-	v151 := m.arenaF32[563:564]
-	{
-		b := float32(0.999)
-		v151[0] = m.outBiasAdamV[0] * b
-	}
-
-	// %153 = mul %92, %57 : f32[1]  (model.nnc:13:11)
-	v153 := m.arenaF32[564:565]
-	{
-		a := float32(0.001)
-		v153[0] = a * v57[0]
-	}
-
-	// %154 = mul %153, %57 : f32[1]  (model.nnc:13:11)
-	v154 := m.arenaF32[566:567]
-	v154[0] = v153[0] * v57[0]
-
-	// %155 = add %151, %154 : f32[1]  (model.nnc:13:11)
-	v155 := m.arenaF32[564:565]
-	v155[0] = v151[0] + v154[0]
-
-	// %156 = sqrt %155 : f32[1]  (model.nnc:13:11)
-	v156 := m.arenaF32[563:564]
-	v156[0] = float32(math.Sqrt(float64(v155[0])))
-
-	// %157 = div %156, %82 : f32[1]  (model.nnc:13:11)
-	v157 := m.arenaF32[566:567]
-	v157[0] = v156[0] / v82[0]
-
-	// %159 = add %157, %98 : f32[1]  (model.nnc:13:11)
-	v159 := m.arenaF32[562:563]
-	{
-		b := float32(1e-08)
-		v159[0] = v157[0] + b
-	}
-
-	// %160 = mul %80, %149 : f32[1]  (model.nnc:13:11)
-	v160 := m.arenaF32[563:564]
-	v160[0] = v80[0] * v149[0]
-
-	// %161 = div %160, %159 : f32[1]  (model.nnc:13:11)
-	v161 := m.arenaF32[566:567]
-	v161[0] = v160[0] / v159[0]
-
-	// %162 = sub %8, %161 : f32[1]  (model.nnc:13:11)  adam step of out.bias
-	v162 := m.arenaF32[567:568]
-	v162[0] = m.outBias[0] - v161[0]
 
 	// The updates take effect together, after every value above is computed.
-	copy(m.step, v70)
-	copy(m.hiddenWeightAdamM, v89)
-	copy(m.hiddenWeightAdamV, v95)
-	copy(m.hiddenWeight, v102)
-	copy(m.hiddenBiasAdamM, v109)
-	copy(m.hiddenBiasAdamV, v115)
-	copy(m.hiddenBias, v122)
-	copy(m.outWeightAdamM, v129)
-	copy(m.outWeightAdamV, v135)
-	copy(m.outWeight, v142)
-	copy(m.outBiasAdamM, v149)
-	copy(m.outBiasAdamV, v155)
-	copy(m.outBias, v162)
 
 	m.lastCorrect = int(v29[0])
 	return v20[0]

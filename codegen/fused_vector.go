@@ -1,0 +1,537 @@
+package codegen
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/nncc/nncc/ir"
+	"github.com/nncc/nncc/passes"
+)
+
+// A large fused float32 step whose operands are whole arrays of its shape or
+// scalars, such as an optimizer's update of one parameter, runs as a chunked loop:
+// for each chunk of vectorChunk elements it calls one runtime slice kernel per
+// value (runtime.MulVS32, runtime.AddVV32, ...), which process 8 elements per
+// instruction. The values that live only in the step use chunk-sized scratch at
+// the end of the float32 arena. The kernels give the bits of Go's float32
+// operators, so the chunked loop gives the bits of the element loop.
+
+// vectorChunk is the number of elements a chunked loop computes per round: small
+// enough that a round's scratch stays in the L1 cache.
+const vectorChunk = 512
+
+// vectorMinElems is the least number of elements, at the largest batch, for which
+// a step runs chunked. Below it the element loop's lower setup cost wins.
+const vectorMinElems = 4096
+
+// vectorBinary names the slice kernels of binary float32 ops: with two arrays, an
+// array and a scalar, and a scalar and an array. The empty name means the
+// operands can be swapped.
+var vectorBinary = map[ir.Op][3]string{
+	ir.OpAdd: {"AddVV32", "AddVS32", ""},
+	ir.OpSub: {"SubVV32", "SubVS32", "SubSV32"},
+	ir.OpMul: {"MulVV32", "MulVS32", ""},
+	ir.OpDiv: {"DivVV32", "DivVS32", "DivSV32"},
+}
+
+// vectorUnary names the slice kernels of unary float32 ops.
+var vectorUnary = map[ir.Op]string{
+	ir.OpNeg:     "Neg32",
+	ir.OpSqrt:    "Sqrt32",
+	ir.OpRelu:    "Relu32",
+	ir.OpExp:     "Exp32Slice",
+	ir.OpLog:     "Log32Slice",
+	ir.OpTanh:    "Tanh32Slice",
+	ir.OpSigmoid: "Sigmoid32Slice",
+}
+
+// isScalarOperand reports whether a is read as one element at every index of the
+// loop.
+func isScalarOperand(a *ir.Value) bool { return !a.Shape.HasBatch() && a.Shape.StaticElems() == 1 }
+
+// vectorTemps returns the number of scratch chunks step s needs when it runs
+// chunked, and whether it can. It can when the step is large, every value is
+// float32 with a slice kernel, and every operand from outside is an array of the
+// step's shape or a scalar.
+func vectorTemps(s *passes.Step, maxBatch int) (int, bool) {
+	shape := s.Values[0].Shape
+	if len(s.Values) < 2 || shape.Elems(maxBatch) < vectorMinElems {
+		return 0, false
+	}
+	members := memberSet(s)
+	if slices.ContainsFunc(s.Values, isFusedReduction) {
+		return 0, false
+	}
+	array := func(a *ir.Value) bool { return members[a] || a.Shape.Equal(shape) && a.DType == ir.F32 }
+	scalar := func(a *ir.Value) bool { return !members[a] && isScalarOperand(a) }
+	return vectorOps(s, array, scalar)
+}
+
+// vectorOps returns the number of scratch chunks step s needs to run with slice
+// kernels, and whether it can. Every value must be float32 of the step's shape,
+// with a kernel for its operands. array and scalar tell whether an operand is read
+// a chunk at a time or as one element.
+func vectorOps(s *passes.Step, array, scalar func(*ir.Value) bool) (int, bool) {
+	shape := s.Values[0].Shape
+	temps := 0
+	for _, v := range s.Values {
+		if isFusedReduction(v) {
+			// Added into its result's rows; rowVector accepts only sums.
+			if !array(v.Args[0]) {
+				return 0, false
+			}
+			continue
+		}
+		if v.Op == ir.OpGt {
+			if !isMaskOf(s, v) || !array(v.Args[0]) || !scalar(v.Args[1]) || v.Args[0].DType != ir.F32 {
+				return 0, false
+			}
+			continue
+		}
+		if v.DType != ir.F32 || !v.Shape.Equal(shape) {
+			return 0, false
+		}
+		switch {
+		case vectorUnary[v.Op] != "":
+			if !array(v.Args[0]) {
+				return 0, false
+			}
+		case vectorBinary[v.Op] != [3]string{}:
+			a, b := v.Args[0], v.Args[1]
+			if !(array(a) && (array(b) || scalar(b)) || scalar(a) && array(b)) {
+				return 0, false
+			}
+		case v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && !scalar(v.Args[0]):
+			// A mask computed in the step: runtime.SelectGtVS32.
+			if !array(v.Args[1]) || !scalar(v.Args[2]) {
+				return 0, false
+			}
+		case v.Op == ir.OpSelect:
+			// A scalar condition picks one of two arrays for the whole chunk.
+			if !scalar(v.Args[0]) || !array(v.Args[1]) || !array(v.Args[2]) {
+				return 0, false
+			}
+		default:
+			return 0, false
+		}
+		temps++
+	}
+	return temps, true
+}
+
+// rowVectorMin is the least row length for which a step with broadcast operands
+// runs row by row with slice kernels: shorter rows pay a kernel call's setup for
+// too few elements.
+const rowVectorMin = 64
+
+// rowVector returns the number of scratch chunks step s needs to run row by row
+// with slice kernels, and whether it can. Its loop nest, collapsed as the code
+// generator collapses it, must end in rows of at least rowVectorMin elements
+// along which every operand either walks contiguously or stays put, as a bias
+// does along the rows of a dense layer's output.
+func rowVector(s *passes.Step, maxBatch int) (int, bool) {
+	shape := s.Values[0].Shape
+	if len(s.Values) < 2 || shape.Elems(maxBatch) < vectorMinElems {
+		return 0, false
+	}
+	members := memberSet(s)
+	ns := &nest{out: access{strides: contiguousStrides(shape)}}
+	for d := range shape {
+		ns.dims = append(ns.dims, dimExtent(shape, d))
+	}
+	// A sum or mean over outer axes adds whole rows into its result, which
+	// runtime.AddVV32 does in the order of the element loop. One over the row
+	// would need the row's elements added in order, one by one.
+	var sums []*ir.Value
+	for _, v := range s.Values {
+		if isFusedReduction(v) {
+			if v.Op == ir.OpReduceMax {
+				return 0, false
+			}
+			sums = append(sums, v)
+			ns.more = append(ns.more, access{strides: reduceStrides(v)})
+		}
+	}
+	ext := externalOperands(s)
+	for _, a := range ext {
+		ns.ins = append(ns.ins, access{strides: broadcastStrides(a.Shape, shape)})
+	}
+	ns.collapse()
+	last := len(ns.dims) - 1
+	if last < 0 || ns.dims[last].static < rowVectorMin {
+		return 0, false
+	}
+	for j := range sums {
+		if ns.more[j].strides[last] != 1 {
+			return 0, false
+		}
+	}
+	kind := make(map[*ir.Value]int, len(ext)) // 1 for a row, 2 for one element per row
+	for j, a := range ext {
+		switch ns.ins[j].strides[last] {
+		case 1:
+			kind[a] = 1
+		case 0:
+			kind[a] = 2
+		default:
+			return 0, false
+		}
+	}
+	array := func(a *ir.Value) bool { return members[a] || kind[a] == 1 && a.DType == ir.F32 }
+	scalar := func(a *ir.Value) bool { return kind[a] == 2 }
+	return vectorOps(s, array, scalar)
+}
+
+// memberSet returns the values of step s as a set.
+func memberSet(s *passes.Step) map[*ir.Value]bool {
+	members := make(map[*ir.Value]bool, len(s.Values))
+	for _, v := range s.Values {
+		members[v] = true
+	}
+	return members
+}
+
+// externalOperands returns the operands of s's values from outside s, each once,
+// in the order of first use.
+func externalOperands(s *passes.Step) []*ir.Value {
+	members := memberSet(s)
+	var ext []*ir.Value
+	seen := make(map[*ir.Value]bool)
+	for _, v := range s.Values {
+		for _, a := range v.Args {
+			if !members[a] && !seen[a] {
+				seen[a] = true
+				ext = append(ext, a)
+			}
+		}
+	}
+	return ext
+}
+
+// rowBody returns the nest's vector function for step s, whose operands from
+// outside are ext: a chunked loop over each row.
+func (e *funcEmitter) rowBody(s *passes.Step, ns *nest, ext, stored []*ir.Value) func(dsts, srcs []jen.Code) []jen.Code {
+	return func(dsts, srcs []jen.Code) []jen.Code {
+		chunk := func(row jen.Code) *jen.Statement { return jen.Add(row).Index(jen.Id("lo"), jen.Id("hi")) }
+		local := make(map[*ir.Value]*jen.Statement)
+		scalars := make(map[*ir.Value]bool)
+		last := len(ns.dims) - 1
+		for j, a := range ext {
+			if in := ns.ins[j]; in.scalar != nil || in.strides[last] == 0 {
+				local[a] = jen.Add(srcs[j])
+				scalars[a] = true
+			} else {
+				local[a] = chunk(srcs[j])
+			}
+		}
+		dests := make(map[*ir.Value]func() *jen.Statement, len(dsts))
+		for k, v := range stored {
+			dests[v] = func() *jen.Statement { return chunk(dsts[k]) }
+		}
+		k := len(stored)
+		for _, v := range s.Values {
+			if isFusedReduction(v) {
+				dsts := dsts[k]
+				dests[v] = func() *jen.Statement { return chunk(dsts) }
+				k++
+			}
+		}
+		tempAt := func(k int) *jen.Statement { return jen.Lit(e.g.vectorScratchAt + k*vectorChunk) }
+		body := append([]jen.Code{jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(vectorChunk), jen.Len(jen.Id("o")))},
+			e.chunkMembers(s, local, scalars, dests, tempAt)...)
+		return []jen.Code{jen.For(jen.Id("lo").Op(":=").Lit(0), jen.Id("lo").Op("<").Len(jen.Id("o")), jen.Id("lo").Op("+=").Lit(vectorChunk)).Block(body...)}
+	}
+}
+
+// isMaskOf reports whether compare v of step s lives only in the step as the
+// condition of selects, which runtime.SelectGtVS32 computes with the compare.
+func isMaskOf(s *passes.Step, v *ir.Value) bool {
+	if !s.Internal[v] {
+		return false
+	}
+	for _, w := range s.Values {
+		for k, a := range w.Args {
+			if a == v && (w.Op != ir.OpSelect || k != 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parallelMinElems is the least number of elements, at the largest batch, for
+// which a chunked loop hands its chunks to the runtime's worker pool. Smaller
+// loops take less time than waking a helper goroutine.
+const parallelMinElems = 32768
+
+// loopWorkers is the most goroutines a parallel chunked loop runs on. Each has its
+// own scratch, indexed by the worker number that runtime.ParallelFor passes.
+const loopWorkers = 4
+
+// runsParallel reports whether chunked step s of f hands its chunks to the worker
+// pool: it is large, and it reads no argument of the method, which the pool's
+// goroutines cannot see.
+func runsParallel(s *passes.Step, f *passes.Function) bool {
+	if s.Values[0].Shape.Elems(f.Graph.MaxBatch) < parallelMinElems {
+		return false
+	}
+	for _, v := range s.Values {
+		for _, a := range v.Args {
+			if a.Op == ir.OpInput {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// reserveVectorScratch grows the float32 arena by the scratch of the chunked step
+// that needs the most, for every worker when a loop runs in parallel, and
+// records where it starts.
+func (g *generator) reserveVectorScratch() {
+	need := 0
+	for _, f := range g.functions() {
+		for _, s := range f.StepsOf() {
+			n, ok := vectorTemps(s, f.Graph.MaxBatch)
+			if !ok {
+				if n, ok = rowVector(s, f.Graph.MaxBatch); ok {
+					need = max(need, n*vectorChunk)
+				}
+				continue
+			}
+			if runsParallel(s, f) {
+				g.parallelLoops = true
+				n *= loopWorkers
+			}
+			need = max(need, n*vectorChunk)
+		}
+	}
+	if need > 0 {
+		// Chunks start on 64-byte boundaries of the arena, so that the
+		// kernels' 32-byte loads split no more cache lines than the arena's own
+		// alignment makes them.
+		g.vectorScratchAt = (g.arenaLen[ir.F32] + 15) &^ 15
+		g.arenaLen[ir.F32] = g.vectorScratchAt + need
+	}
+}
+
+// chunkedLoop is the code of a chunked step: declarations before the loop and
+// the statements of one chunk, which start at lo and end at hi.
+type chunkedLoop struct {
+	views []jen.Code // arena views the loop reads or writes
+	pre   []jen.Code
+	chunk []jen.Code
+	batch bool // the code uses the batch extent n
+}
+
+// emitChunked adds the chunked loop of step s, which vectorTemps accepts. A large
+// loop runs its chunks on the worker pool through a method of its own.
+func (e *funcEmitter) emitChunked(s *passes.Step, dests map[*ir.Value]func() *jen.Statement) {
+	parallel := runsParallel(s, e.fn)
+	c := e.chunked(s, dests, parallel)
+	rounds := jen.Parens(jen.Id("total").Op("+").Lit(vectorChunk - 1)).Op("/").Lit(vectorChunk)
+	if !parallel {
+		stmts := append(c.pre, jen.For(jen.Id("lo").Op(":=").Lit(0), jen.Id("lo").Op("<").Id("total"), jen.Id("lo").Op("+=").Lit(vectorChunk)).Block(
+			append([]jen.Code{jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(vectorChunk), jen.Id("total"))}, c.chunk...)...))
+		e.add(jen.Block(stmts...))
+		return
+	}
+
+	e.loops++
+	name := e.fn.Name + "Loop" + strconv.Itoa(e.loops)
+	body := []jen.Code{jen.Id("m").Op(":=").Parens(jen.Op("*").Id("Model")).Parens(jen.Id("l"))}
+	if c.batch {
+		body = append(body, jen.Id("n").Op(":=").Id("m").Dot("batch"))
+	}
+	body = append(body, c.views...)
+	body = append(body, c.pre...)
+	body = append(body,
+		jen.Id("lo").Op(":=").Id("i").Op("*").Lit(vectorChunk),
+		jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(vectorChunk), jen.Id("total")))
+	body = append(body, c.chunk...)
+	e.decls = append(e.decls,
+		jen.Comment(lineComment("%s runs the chunks of a loop of %s on the runtime's worker pool.", name, e.method)),
+		jen.Type().Id(name).Id("Model"),
+		jen.Line(),
+		jen.Comment(lineComment("Run computes chunk i of the loop with the scratch of worker.")),
+		jen.Func().Params(jen.Id("l").Op("*").Id(name)).Id("Run").Params(jen.Id("i"), jen.Id("worker").Int()).Block(body...),
+	)
+	e.add(jen.Block(
+		jen.Id("total").Op(":=").Add(elemsOf(s.Values[0].Shape).code()),
+		jen.Id("m").Dot("batch").Op("=").Id("n"),
+		jen.Qual(runtimePath, "ParallelFor").Call(rounds, jen.Lit(loopWorkers), jen.Parens(jen.Op("*").Id(name)).Parens(jen.Id("m"))),
+	))
+}
+
+// chunked returns the code of chunked step s. In parallel form the chunk's
+// scratch depends on the worker, and the arena views are declared again, for
+// the method that runs the chunks.
+func (e *funcEmitter) chunked(s *passes.Step, dests map[*ir.Value]func() *jen.Statement, parallel bool) chunkedLoop {
+	shape := s.Values[0].Shape
+	members := memberSet(s)
+	var c chunkedLoop
+	c.batch = shape.HasBatch()
+	c.pre = append(c.pre, jen.Id("total").Op(":=").Add(elemsOf(shape).code()))
+	viewed := make(map[*ir.Value]bool)
+	view := func(v *ir.Value) {
+		if parallel && !v.Op.IsSource() && !viewed[v] {
+			viewed[v] = true
+			c.views = append(c.views, e.viewDecl(v))
+			c.batch = c.batch || v.Shape.HasBatch()
+		}
+	}
+
+	// Operands from outside: arrays are resliced to the step's length once, and
+	// scalars are read once.
+	local := make(map[*ir.Value]*jen.Statement)
+	scalars := make(map[*ir.Value]bool)
+	chunk := func(name string) *jen.Statement { return jen.Id(name).Index(jen.Id("lo"), jen.Id("hi")) }
+	for _, v := range s.Values {
+		for _, a := range v.Args {
+			if members[a] || local[a] != nil {
+				continue
+			}
+			view(a)
+			name := "r" + strconv.Itoa(len(local))
+			if isScalarOperand(a) {
+				c.pre = append(c.pre, jen.Id(name).Op(":=").Add(e.scalarOperand(a)))
+				scalars[a] = true
+				local[a] = jen.Id(name)
+				continue
+			}
+			c.pre = append(c.pre, jen.Id(name).Op(":=").Add(e.slice(a)()).Index(jen.Empty(), jen.Id("total")))
+			local[a] = chunk(name)
+		}
+	}
+	outs := 0
+	for _, v := range s.Values {
+		if d := dests[v]; d != nil {
+			if s.Into[v] == nil {
+				view(v)
+			}
+			name := "o" + strconv.Itoa(outs)
+			outs++
+			c.pre = append(c.pre, jen.Id(name).Op(":=").Add(d()).Index(jen.Empty(), jen.Id("total")))
+			dests[v] = func() *jen.Statement { return chunk(name) }
+		}
+	}
+
+	temps, _ := vectorTemps(s, e.fn.Graph.MaxBatch)
+	tempAt := func(k int) *jen.Statement {
+		at := jen.Lit(e.g.vectorScratchAt + k*vectorChunk)
+		if parallel {
+			at = at.Op("+").Id("worker").Op("*").Lit(temps * vectorChunk)
+		}
+		return at
+	}
+	c.chunk = e.chunkMembers(s, local, scalars, dests, tempAt)
+	return c
+}
+
+// chunkMembers returns the statements computing the values of step s over one
+// chunk, from lo to hi: local holds each operand's chunk (or, for scalars, its
+// element), dests each stored value's destination chunk, and tempAt(k) the
+// arena offset of the k-th scratch chunk.
+func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool,
+	dests map[*ir.Value]func() *jen.Statement, tempAt func(k int) *jen.Statement) []jen.Code {
+	var stmts []jen.Code
+	temp := 0
+	// Stores that cannot go straight to their destination wait for the end of
+	// the chunk, when no value of the chunk reads any operand any more.
+	var stores []jen.Code
+	for i, v := range s.Values {
+		if v.Op == ir.OpGt {
+			continue // computed by the selects that use it
+		}
+		if isFusedReduction(v) {
+			acc := dests[v]
+			stmts = append(stmts, jen.Qual(runtimePath, "AddVV32").Call(acc(), acc(), local[v.Args[0]]))
+			continue
+		}
+		name := "t" + strconv.Itoa(v.ID)
+		dst := dests[v]
+		direct := dst != nil && !e.readLater(s, i, v)
+		if direct {
+			stmts = append(stmts, jen.Id(name).Op(":=").Add(dst()))
+		} else {
+			stmts = append(stmts, jen.Id(name).Op(":=").Id("m").Dot(arenaField(ir.F32)).
+				Index(tempAt(temp), jen.Empty()).Index(jen.Empty(), jen.Id("hi").Op("-").Id("lo")))
+			temp++
+		}
+		stmts = append(stmts, e.chunkKernel(v, name, local, scalars)...)
+		if dst != nil && !direct {
+			stores = append(stores, jen.Copy(dst(), jen.Id(name)))
+		}
+		local[v] = jen.Id(name)
+	}
+	return append(stmts, stores...)
+}
+
+// chunkKernel returns the statements that compute v's chunk into the slice name:
+// for a select, a copy of the chunk of the array that the condition picks.
+func (e *funcEmitter) chunkKernel(v *ir.Value, name string, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool) []jen.Code {
+	arg := func(k int) *jen.Statement { return jen.Add(local[v.Args[k]]) }
+	if v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && !scalars[v.Args[0]] {
+		gt := v.Args[0]
+		return []jen.Code{jen.Qual(runtimePath, "SelectGtVS32").Call(jen.Id(name),
+			local[gt.Args[0]], local[gt.Args[1]], arg(1), arg(2))}
+	}
+	if v.Op == ir.OpSelect {
+		return []jen.Code{
+			jen.If(arg(0)).Block(jen.Copy(jen.Id(name), arg(1))).Else().Block(jen.Copy(jen.Id(name), arg(2))),
+		}
+	}
+	if fn := vectorUnary[v.Op]; fn != "" {
+		return []jen.Code{jen.Qual(runtimePath, fn).Call(jen.Id(name), arg(0))}
+	}
+	kernels := vectorBinary[v.Op]
+	a, b := arg(0), arg(1)
+	switch {
+	case scalars[v.Args[1]]:
+		return []jen.Code{jen.Qual(runtimePath, kernels[1]).Call(jen.Id(name), a, b)}
+	case scalars[v.Args[0]] && kernels[2] == "":
+		// Addition and multiplication commute exactly in IEEE arithmetic.
+		return []jen.Code{jen.Qual(runtimePath, kernels[1]).Call(jen.Id(name), b, a)}
+	case scalars[v.Args[0]]:
+		return []jen.Code{jen.Qual(runtimePath, kernels[2]).Call(jen.Id(name), a, b)}
+	}
+	return []jen.Code{jen.Qual(runtimePath, kernels[0]).Call(jen.Id(name), a, b)}
+}
+
+// scalarOperand returns the expression of the one element of scalar operand a.
+func (e *funcEmitter) scalarOperand(a *ir.Value) *jen.Statement {
+	if a.Op == ir.OpConst {
+		return typedLiteral(a.DType, a.Attrs.Data[0])
+	}
+	return e.slice(a)().Index(jen.Lit(0))
+}
+
+// readLater reports whether a value of s after the i-th, v, reads an operand from
+// outside the step whose memory may be v's destination, so that writing v there
+// directly would change what that value reads.
+func (e *funcEmitter) readLater(s *passes.Step, i int, v *ir.Value) bool {
+	members := memberSet(s)
+	for _, w := range s.Values[i+1:] {
+		for _, a := range w.Args {
+			if !members[a] && e.mayShare(s, v, a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayShare reports whether the destination of v, a value of step s, may be the
+// memory of a.
+func (e *funcEmitter) mayShare(s *passes.Step, v, a *ir.Value) bool {
+	if t := s.Into[v]; t != nil {
+		return t == a
+	}
+	if a.Op.IsSource() || a.DType != v.DType {
+		return false
+	}
+	plan, maxBatch := e.fn.Plan, e.fn.Graph.MaxBatch
+	vo, ao := plan.Offsets[v], plan.Offsets[a]
+	return vo < ao+a.Shape.Elems(maxBatch) && ao < vo+v.Shape.Elems(maxBatch)
+}
