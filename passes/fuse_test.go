@@ -71,7 +71,7 @@ func TestFuseChains(t *testing.T) {
 		name: "a value used outside the chain is stored",
 		src: `graph g maxbatch=4 {
   %0 = input "x" : f32[N,3]
-  %1 = exp %0 : f32[N,3]
+  %1 = sqrt %0 : f32[N,3]
   %2 = neg %1 : f32[N,3]
   %3 = sum %1 axes=[0] : f32[3]
   %4 = add %2, %1 : f32[N,3]
@@ -88,7 +88,7 @@ func TestFuseChains(t *testing.T) {
   %1 = param "w" zeros : f32[3,3]
   %2 = neg %0 : f32[N,3]
   %3 = matmul %2, %1 : f32[N,3]
-  %4 = exp %2 : f32[N,3]
+  %4 = sqrt %2 : f32[N,3]
   %5 = add %3, %4 : f32[N,3]
   output "output" = %5
 }`,
@@ -100,7 +100,7 @@ func TestFuseChains(t *testing.T) {
 		src: `graph g maxbatch=4 {
   %0 = input "x" : f32[N,3]
   %1 = reduce_max %0 axes=[1] keepdims : f32[N,1]
-  %2 = exp %0 : f32[N,3]
+  %2 = sqrt %0 : f32[N,3]
   %3 = sum %2 axes=[1] keepdims : f32[N,1]
   %4 = div %2, %3 : f32[N,3]
   output "output" = %4
@@ -108,12 +108,25 @@ func TestFuseChains(t *testing.T) {
 }`,
 		want: "%1\n%2 %3\n%4",
 	}, {
+		name: "float32 exp runs alone and float64 exp fuses",
+		src: `graph g maxbatch=4 {
+  %0 = input "x" : f32[N,3]
+  %1 = neg %0 : f32[N,3]
+  %2 = exp %1 : f32[N,3]
+  %3 = neg %2 : f32[N,3]
+  %4 = cast %3 : f64[N,3]
+  %5 = neg %4 : f64[N,3]
+  %6 = exp %5 : f64[N,3]
+  output "output" = %6
+}`,
+		want: "%1\n%2\n%3* %4* %5* %6",
+	}, {
 		name: "shapes differ",
 		src: `graph g maxbatch=4 {
   %0 = input "x" : f32[N,3]
   %1 = neg %0 : f32[N,3]
   %2 = reshape %1 : f32[N,3,1]
-  %3 = exp %2 : f32[N,3,1]
+  %3 = sqrt %2 : f32[N,3,1]
   %4 = neg %3 : f32[N,3,1]
   output "output" = %4
 }`,

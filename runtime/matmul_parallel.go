@@ -14,14 +14,16 @@ import "sync"
 // Packing only copies values, and the wide micro-kernel gives the bits of two narrow
 // ones, so neither the part an element falls in nor its place in a tile changes it.
 
-const (
-	// parallelMinWork is the least m·k·n for which a product is split across
-	// workers: about 60 µs of work on one core at 140 GFLOP/s, well above the tens
-	// of microseconds that waking a parked helper can take.
-	// NOTE: an estimate. On the shared 2-core machine where the pool was written,
-	// timings were too noisy to place the crossover more precisely.
-	parallelMinWork = 1 << 22
+// parallelMinWork is the least m·k·n for which a product is split across workers:
+// about 240 µs of work on one core at 140 GFLOP/s. A lower bound of 2^22 made the
+// batch-64 MNIST products (64·784·128) split, and 2 threads then took 1.3 times as
+// long as 1 on the 2-core machine of docs/benchmarks.md, with the other core idle.
+// Tests lower it to split small products.
+// NOTE: an estimate between measured points; the crossover depends on how fast a
+// parked helper wakes, which varies with the machine's load.
+var parallelMinWork = 1 << 24
 
+const (
 	// colUnit is the width of the column grid of a product split along n, so that
 	// every part but the last keeps the wide micro-kernel's pairs of panels.
 	colUnit = 2 * kernelNR

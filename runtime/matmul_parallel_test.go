@@ -77,6 +77,8 @@ func TestSgemmWideConform(t *testing.T) {
 // C. Row 0 of op(A) is zero and some starting values of C are negative zeros, so the
 // signs of exact zero results are compared too.
 func TestGemmPackedThreadsBitIdentical(t *testing.T) {
+	defer func(min int) { parallelMinWork = min }(parallelMinWork)
+	parallelMinWork = 1 << 20
 	split := 0
 	for _, sz := range parallelSizes {
 		if sz[0]*sz[1]*sz[2] >= parallelMinWork {
@@ -156,6 +158,8 @@ func float64s(s []float32) []float64 {
 // TestMatMulConcurrentCallers runs large products from two goroutines at once with
 // several workers each and compares them with single-threaded results.
 func TestMatMulConcurrentCallers(t *testing.T) {
+	defer func(min int) { parallelMinWork = min }(parallelMinWork)
+	parallelMinWork = 1 << 20
 	r := rand.New(rand.NewPCG(21, 22))
 	shapes := [][3]int{{97, 300, 520}, {200, 513, 130}}
 	type product struct {
@@ -198,6 +202,8 @@ func TestMatMulConcurrentCallers(t *testing.T) {
 }
 
 func TestGemmPackedParallelAllocs(t *testing.T) {
+	defer func(min int) { parallelMinWork = min }(parallelMinWork)
+	parallelMinWork = 1 << 20
 	r := rand.New(rand.NewPCG(23, 24))
 	const m, k, n = 97, 300, 520
 	a := randomSlice[float32](r, m*k)

@@ -19,22 +19,20 @@ func (m *Model) Predict(x []float32, n int) []float32 {
 	v4 := m.arenaF32[:n*16]
 	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
 
-	// one loop over [N,16] computes:
-	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden, in a local
-	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
-	v6 := m.arenaF32[:n*16]
+	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
+	v5 := m.arenaF32[:n*16]
 	for i0 := range n {
-		o := v6[i0*16:][:16]
-		r0 := v4[i0*16:][:len(o)]
-		r1 := m.hiddenBias[:len(o)]
+		o := v5[i0*16:][:16]
+		a := v4[i0*16:][:len(o)]
+		b := m.hiddenBias[:len(o)]
 		for i := range o {
-			x0 := r0[i]
-			x1 := r1[i]
-			t5 := float32(x0 + x1)
-			t6 := runtime.Tanh32(t5)
-			o[i] = t6
+			o[i] = a[i] + b[i]
 		}
 	}
+
+	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
+	v6 := m.arenaF32[:n*16]
+	runtime.Tanh32Slice(v6, v5[:len(v6)])
 
 	// %9 = matmul %6, %7 transB : f32[N,1]  (model.nnc:9:10)  out
 	v9 := m.arenaF32[512 : 512+n]

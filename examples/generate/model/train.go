@@ -23,22 +23,20 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	v4 := m.arenaF32[:n*16]
 	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
 
-	// one loop over [N,16] computes:
-	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden, in a local
-	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
-	v6 := m.arenaF32[:n*16]
+	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
+	v5 := m.arenaF32[:n*16]
 	for i0 := range n {
-		o := v6[i0*16:][:16]
-		r0 := v4[i0*16:][:len(o)]
-		r1 := m.hiddenBias[:len(o)]
+		o := v5[i0*16:][:16]
+		a := v4[i0*16:][:len(o)]
+		b := m.hiddenBias[:len(o)]
 		for i := range o {
-			x0 := r0[i]
-			x1 := r1[i]
-			t5 := float32(x0 + x1)
-			t6 := runtime.Tanh32(t5)
-			o[i] = t6
+			o[i] = a[i] + b[i]
 		}
 	}
+
+	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
+	v6 := m.arenaF32[:n*16]
+	runtime.Tanh32Slice(v6, v5[:len(v6)])
 
 	// %9 = matmul %6, %7 transB : f32[N,1]  (model.nnc:9:10)  out
 	v9 := m.arenaF32[512 : 512+n]
@@ -47,14 +45,66 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	// one loop over [N,1] computes:
 	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
 	// %12 = abs %10 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
-	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
+	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
+	v10 := m.arenaF32[512 : 512+n]
+	v13 := m.arenaF32[544 : 544+n]
+	{
+		o := v10[:n]
+		o1 := v13[:len(o)]
+		r0 := v9[:len(o)]
+		r1 := m.outBias[0]
+		for i := range o {
+			x0 := r0[i]
+			x1 := r1
+			t10 := float32(x0 + x1)
+			t12 := float32(math.Abs(float64(t10)))
+			t13 := float32(-t12)
+			o[i] = t10
+			o1[i] = t13
+		}
+	}
+
 	// %14 = exp %13 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
+	v14 := m.arenaF32[544 : 544+n]
+	runtime.Exp32Slice(v14, v13[:len(v14)])
+
+	// one loop over [N,1] computes:
 	// %15 = log1p %14 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %16 = max %10, %11 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %17 = mul %10, %1 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %18 = sub %16, %17 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %19 = add %18, %15 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
 	// %20 = mean %19 axes=[0,1] : f32[]  (model.nnc:12:11)  bce_with_logits
+	v19 := m.arenaF32[576 : 576+n]
+	v20 := m.arenaF32[1568:1569]
+	clear(v20)
+	{
+		o := v19[:n]
+		s1 := v20[0]
+		r0 := v14[:len(o)]
+		r1 := v10[:len(o)]
+		r2 := float32(0)
+		r3 := y[:len(o)]
+		for i := range o {
+			x0 := r0[i]
+			x1 := r1[i]
+			x2 := r2
+			x3 := r3[i]
+			t15 := float32(math.Log1p(float64(x0)))
+			t16 := max(x1, x2)
+			t17 := float32(x1 * x3)
+			t18 := float32(t16 - t17)
+			t19 := float32(t18 + t15)
+			o[i] = t19
+			s1 += t19
+		}
+		v20[0] = s1
+	}
+	for i := range v20 {
+		v20[i] /= float32(n)
+	}
+
+	// one loop over [N,1] computes:
 	// %21 = gt %10, %11 : bool[N,1]  (model.nnc:12:11)  correct, in a local
 	// %22 = cast %21 : f32[N,1]  (model.nnc:12:11)  correct, in a local
 	// %24 = gt %1, %23 : bool[N,1]  (model.nnc:12:11)  correct, in a local
@@ -62,56 +112,28 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	// %26 = eq %22, %25 : bool[N,1]  (model.nnc:12:11)  correct, in a local
 	// %27 = cast %26 : f32[N,1]  (model.nnc:12:11)  correct, in a local
 	// %28 = sum %27 axes=[0,1] : f32[]  (model.nnc:12:11)  correct
-	v10 := m.arenaF32[544 : 544+n]
-	v14 := m.arenaF32[576 : 576+n]
-	v19 := m.arenaF32[608 : 608+n]
-	v20 := m.arenaF32[1568:1569]
-	clear(v20)
-	v28 := m.arenaF32[640:641]
+	v28 := m.arenaF32[608:609]
 	clear(v28)
 	{
-		o := v10[:n]
-		o1 := v14[:len(o)]
-		o2 := v19[:len(o)]
-		s3 := v20[0]
-		s4 := v28[0]
-		r0 := v9[:len(o)]
-		r1 := m.outBias[0]
-		r2 := float32(0)
-		r3 := y[:len(o)]
-		r4 := float32(0.5)
-		for i := range o {
+		s := v28[0]
+		r0 := v10[:n]
+		r1 := float32(0)
+		r2 := y[:n]
+		r3 := float32(0.5)
+		for i := range r0 {
 			x0 := r0[i]
 			x1 := r1
-			x2 := r2
-			x3 := r3[i]
-			x4 := r4
-			t10 := float32(x0 + x1)
-			t12 := float32(math.Abs(float64(t10)))
-			t13 := float32(-t12)
-			t14 := runtime.Exp32(t13)
-			t15 := float32(math.Log1p(float64(t14)))
-			t16 := max(t10, x2)
-			t17 := float32(t10 * x3)
-			t18 := float32(t16 - t17)
-			t19 := float32(t18 + t15)
-			t21 := t10 > x2
+			x2 := r2[i]
+			x3 := r3
+			t21 := x0 > x1
 			t22 := boolToF32(t21)
-			t24 := x3 > x4
+			t24 := x2 > x3
 			t25 := boolToF32(t24)
 			t26 := t22 == t25
 			t27 := boolToF32(t26)
-			o[i] = t10
-			o1[i] = t14
-			o2[i] = t19
-			s3 += t19
-			s4 += t27
+			s += t27
 		}
-		v20[0] = s3
-		v28[0] = s4
-	}
-	for i := range v20 {
-		v20[i] /= float32(n)
+		v28[0] = s
 	}
 
 	// %29 = cast %28 : i32[]  (model.nnc:12:11)  correct
@@ -119,7 +141,7 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	v29[0] = int32(v28[0])
 
 	// %31 = size %19 axes=[0,1] : f32[]  (model.nnc:12:11)
-	v31 := m.arenaF32[512:513]
+	v31 := m.arenaF32[608:609]
 	v31[0] = float32(n)
 
 	// one loop over [N,1] computes:
