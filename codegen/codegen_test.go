@@ -45,6 +45,7 @@ func TestGeneratedCode(t *testing.T) {
 	}
 	cases = append(cases, moduleCases(t)...)
 	cases = append(cases, exampleCases(t)...)
+	cases = append(cases, fusionCases(t)...)
 	cases = append(cases, torchCases(t)...)
 	cases = append(cases, modeCases(t)...)
 	cases = append(cases, optimizerTorchCases(t)...)

@@ -103,6 +103,15 @@ func (e *funcEmitter) emitFused(s *passes.Step) error {
 				dests[v] = e.slice(v)
 			}
 		}
+		if runsParallel(s, e.fn) {
+			// The loop declares its views again in its own method; a later
+			// step of this one may or may not use the ones declared above.
+			for _, v := range stored {
+				if s.Into[v] == nil {
+					e.add(jen.Id("_").Op("=").Id("v" + strconv.Itoa(v.ID)))
+				}
+			}
+		}
 		e.emitChunked(s, dests)
 		return nil
 	}

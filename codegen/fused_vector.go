@@ -102,8 +102,10 @@ func vectorOps(s *passes.Step, array, scalar func(*ir.Value) bool) (int, bool) {
 			if !(array(a) && (array(b) || scalar(b)) || scalar(a) && array(b)) {
 				return 0, false
 			}
-		case v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && !scalar(v.Args[0]):
-			// A mask computed in the step: runtime.SelectGtVS32.
+		case v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && array(v.Args[0]):
+			// A mask computed in the step (array accepts a bool only as a
+			// value of the step): runtime.SelectGtVS32. A mask from outside
+			// has no slice kernel.
 			if !array(v.Args[1]) || !scalar(v.Args[2]) {
 				return 0, false
 			}
@@ -472,7 +474,8 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 // for a select, a copy of the chunk of the array that the condition picks.
 func (e *funcEmitter) chunkKernel(v *ir.Value, name string, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool) []jen.Code {
 	arg := func(k int) *jen.Statement { return jen.Add(local[v.Args[k]]) }
-	if v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && !scalars[v.Args[0]] {
+	if v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && local[v.Args[0]] == nil {
+		// The mask is a value of the step, which chunkMembers skips.
 		gt := v.Args[0]
 		return []jen.Code{jen.Qual(runtimePath, "SelectGtVS32").Call(jen.Id(name),
 			local[gt.Args[0]], local[gt.Args[1]], arg(1), arg(2))}
