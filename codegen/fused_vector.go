@@ -35,15 +35,13 @@ var vectorBinary = map[ir.Op][3]string{
 	ir.OpDiv: {"DivVV32", "DivVS32", "DivSV32"},
 }
 
-// vectorUnary names the slice kernels of unary float32 ops.
+// vectorUnary names the slice kernels of unary float32 ops. Float32 exp, log, tanh
+// and sigmoid never reach a fused step: the fuse pass keeps them in steps of their
+// own, which call the slice forms of runtime.Exp32 and its kind.
 var vectorUnary = map[ir.Op]string{
-	ir.OpNeg:     "Neg32",
-	ir.OpSqrt:    "Sqrt32",
-	ir.OpRelu:    "Relu32",
-	ir.OpExp:     "Exp32Slice",
-	ir.OpLog:     "Log32Slice",
-	ir.OpTanh:    "Tanh32Slice",
-	ir.OpSigmoid: "Sigmoid32Slice",
+	ir.OpNeg:  "Neg32",
+	ir.OpSqrt: "Sqrt32",
+	ir.OpRelu: "Relu32",
 }
 
 // isScalarOperand reports whether a is read as one element at every index of the
