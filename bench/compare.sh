@@ -3,9 +3,9 @@
 # (torch_bench.py). It prints the median time per operation of each, per model
 # and benchmark, and the ratio nncc speed / PyTorch speed. That ratio is PyTorch's
 # time divided by nncc's, so above 1 means nncc is faster. Each side runs with 1
-# and with 2 threads (Go's -cpu 1,2, which sets GOMAXPROCS and so the size of
-# the runtime's worker pool; PyTorch's and OpenBLAS's thread counts), and each
-# figure is set against the other side's at the same thread count.
+# and with 2 threads, and each figure is set against the other side's at the same
+# thread count. For Go that is -cpu 1,2, which sets GOMAXPROCS and so the size of
+# the runtime's worker pool; for PyTorch, its own and OpenBLAS's thread counts.
 #
 #   bash bench/compare.sh [-count N]     # N repetitions of each Go benchmark (default 5)
 #

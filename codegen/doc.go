@@ -36,7 +36,7 @@
 // reductions, layout changes and indexing are loops with constant bounds and strides
 // over rows resliced to their exact length, so the Go compiler drops the bounds
 // checks of the inner loops. A fused step of several values is one loop nest
-// (fused.go); a large one calls the runtime's slice kernels chunk by chunk or row by
+// (fused.go). A large one calls the runtime's slice kernels chunk by chunk or row by
 // row (fused_vector.go). Matrix products call runtime.MatMul and
 // runtime.BatchMatMul. Float32 exp, log, tanh and sigmoid call runtime.Exp32 and its
 // kind, or their slice forms over whole values; float64 math calls package math.

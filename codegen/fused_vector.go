@@ -10,8 +10,8 @@ import (
 )
 
 // A large fused float32 step whose operands are whole arrays of its shape or
-// scalars, such as an optimizer's update of one parameter, runs as a chunked loop:
-// for each chunk of vectorChunk elements it calls one runtime slice kernel per
+// scalars, such as an optimizer's update of one parameter, runs as a chunked loop.
+// For each chunk of vectorChunk elements it calls one runtime slice kernel per
 // value (runtime.MulVS32, runtime.AddVV32, ...), which process 8 elements per
 // instruction. The values that live only in the step use chunk-sized scratch at
 // the end of the float32 arena. The kernels give the bits of Go's float32
@@ -53,14 +53,11 @@ func isScalarOperand(a *ir.Value) bool { return !a.Shape.HasBatch() && a.Shape.S
 // float32 with a slice kernel, and every operand from outside is an array of the
 // step's shape or a scalar.
 func vectorTemps(s *passes.Step, maxBatch int) (int, bool) {
+	if !largeStep(s, maxBatch) || slices.ContainsFunc(s.Values, isFusedReduction) {
+		return 0, false
+	}
 	shape := s.Values[0].Shape
-	if len(s.Values) < 2 || shape.Elems(maxBatch) < vectorMinElems {
-		return 0, false
-	}
 	members := memberSet(s)
-	if slices.ContainsFunc(s.Values, isFusedReduction) {
-		return 0, false
-	}
 	array := func(a *ir.Value) bool { return members[a] || a.Shape.Equal(shape) && a.DType == ir.F32 }
 	scalar := func(a *ir.Value) bool { return !members[a] && isScalarOperand(a) }
 	return vectorOps(s, array, scalar)
@@ -127,22 +124,22 @@ const rowVectorMin = 64
 
 // rowVector returns the number of scratch chunks step s needs to run row by row
 // with slice kernels, and whether it can. Its loop nest, collapsed as the code
-// generator collapses it, must end in rows of at least rowVectorMin elements
-// along which every operand either walks contiguously or stays put, as a bias
+// generator collapses it, must end in rows of at least rowVectorMin elements.
+// Along them every operand must either walk contiguously or stay put, as a bias
 // does along the rows of a dense layer's output.
 func rowVector(s *passes.Step, maxBatch int) (int, bool) {
-	shape := s.Values[0].Shape
-	if len(s.Values) < 2 || shape.Elems(maxBatch) < vectorMinElems {
+	if !largeStep(s, maxBatch) {
 		return 0, false
 	}
-	members := memberSet(s)
+	shape := s.Values[0].Shape
 	ns := &nest{out: access{strides: contiguousStrides(shape)}}
 	for d := range shape {
 		ns.dims = append(ns.dims, dimExtent(shape, d))
 	}
+
 	// A sum or mean over outer axes adds whole rows into its result, which
-	// runtime.AddVV32 does in the order of the element loop. One over the row
-	// would need the row's elements added in order, one by one.
+	// runtime.AddVV32 does in the order of the element loop. A sum along the row
+	// would need the row's elements added one by one, in order.
 	var sums []*ir.Value
 	for _, v := range s.Values {
 		if isFusedReduction(v) {
@@ -153,6 +150,7 @@ func rowVector(s *passes.Step, maxBatch int) (int, bool) {
 			ns.more = append(ns.more, access{strides: reduceStrides(v)})
 		}
 	}
+
 	ext := externalOperands(s)
 	for _, a := range ext {
 		ns.ins = append(ns.ins, access{strides: broadcastStrides(a.Shape, shape)})
@@ -167,20 +165,27 @@ func rowVector(s *passes.Step, maxBatch int) (int, bool) {
 			return 0, false
 		}
 	}
-	kind := make(map[*ir.Value]int, len(ext)) // 1 for a row, 2 for one element per row
+
+	// Along the last loop an operand from outside is a row or one element.
+	rows := memberSet(s)
+	elements := make(map[*ir.Value]bool)
 	for j, a := range ext {
 		switch ns.ins[j].strides[last] {
 		case 1:
-			kind[a] = 1
+			rows[a] = a.DType == ir.F32
 		case 0:
-			kind[a] = 2
+			elements[a] = true
 		default:
 			return 0, false
 		}
 	}
-	array := func(a *ir.Value) bool { return members[a] || kind[a] == 1 && a.DType == ir.F32 }
-	scalar := func(a *ir.Value) bool { return kind[a] == 2 }
-	return vectorOps(s, array, scalar)
+	return vectorOps(s, func(a *ir.Value) bool { return rows[a] }, func(a *ir.Value) bool { return elements[a] })
+}
+
+// largeStep reports whether step s has several values and enough elements at
+// the largest batch for slice kernels to pay off.
+func largeStep(s *passes.Step, maxBatch int) bool {
+	return len(s.Values) >= 2 && s.Values[0].Shape.Elems(maxBatch) >= vectorMinElems
 }
 
 // memberSet returns the values of step s as a set.
@@ -430,8 +435,8 @@ func (e *funcEmitter) chunked(s *passes.Step, dests map[*ir.Value]func() *jen.St
 }
 
 // chunkMembers returns the statements computing the values of step s over one
-// chunk, from lo to hi: local holds each operand's chunk (or, for scalars, its
-// element), dests each stored value's destination chunk, and tempAt(k) the
+// chunk, from lo to hi. local holds each operand's chunk (or, for a scalar, its
+// element), dests the destination chunk of each stored value, and tempAt(k) the
 // arena offset of the k-th scratch chunk.
 func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool,
 	dests map[*ir.Value]func() *jen.Statement, tempAt func(k int) *jen.Statement) []jen.Code {

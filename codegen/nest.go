@@ -43,10 +43,10 @@ type nest struct {
 	multiBody func(dsts []jen.Code, srcs []jen.Code) []jen.Code
 	// names, when set, replaces operandName for the operands' rows and scalars.
 	names func(j int) string
-	// vector, when set, replaces the innermost loop: it receives the output rows
-	// (out's, then each of more's), and for each operand its row or, where the
-	// operand does not change along the row, its one element, and returns the
-	// statements that compute the rows. It needs every output to be a row.
+	// vector, when set, replaces the innermost loop and returns the statements
+	// that compute the rows. It receives the output rows (out's, then each of
+	// more's) and, for each operand, its row or, where the operand does not change
+	// along the row, its one element. Every output must be a row.
 	vector func(dsts, srcs []jen.Code) []jen.Code
 }
 

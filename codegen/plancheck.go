@@ -158,7 +158,7 @@ func checkOverlaps(f *passes.Function, steps []*passes.Step, at, last map[*ir.Va
 // inPlace reports whether v, a value of step st, may be written over the exact
 // range of u, an operand that dies at st. An aligned step computes its values in
 // order over chunks of elements and may store v's chunk before it computes the
-// next value, so u qualifies when it has v's shape and v or a value before v
+// next value. So u qualifies when it has v's shape and v or a value before v
 // reads it, but no value after v. A step of one reshape copies its operand with
 // the copy builtin, which tolerates overlap.
 func inPlace(st *passes.Step, v, u *ir.Value) bool {

@@ -9,9 +9,9 @@ import (
 // planMemory is the "plan-memory" pass: it places every value that needs memory
 // in the arena of its dtype.
 //
-// The plan works on the function's steps (Function.StepsOf): every value of a
+// The plan works on the function's steps (Function.StepsOf), and every value of a
 // step runs at the step's position. A value is live from the step that defines it
-// through the last step that uses it; outputs and update values stay live to the
+// through the last step that uses it. Outputs and update values stay live to the
 // end. Values that are not placed (Step.Placed) get no offset, and the operands of
 // every value of a step, placed or not, are used at that step.
 //
@@ -85,8 +85,8 @@ func newLiveness(g *ir.Graph, steps []*Step) *liveness {
 // inPlaceOperand returns the operand of step s whose memory v, a placed value of
 // the step, may take in place, or nil. taken reports operands already taken at
 // this step. In an aligned step the operand may belong to v or to a value before
-// v, but to no value after it: the code generator may store v's elements before
-// it computes the step's later values.
+// v, but to no value after it, because the code generator may store v's elements
+// before it computes the step's later values.
 func (l *liveness) inPlaceOperand(v *ir.Value, s int, taken map[*ir.Value]bool) *ir.Value {
 	st := l.steps[s]
 	reshape := v.Op == ir.OpReshape && len(st.Values) == 1

@@ -57,8 +57,8 @@ func TestPlanExampleModelsNearLowerBound(t *testing.T) {
 
 // TestPlanUnfusedModelsNearDTypeBound checks the placement of the example models
 // compiled without the fuse pass, where large bool masks peak at other steps than
-// the float values: each dtype's arena must be at most 5% above the most bytes of
-// that dtype live at one step.
+// the float values. Each dtype's arena must be at most 5% above the largest number
+// of bytes of that dtype live at one step.
 func TestPlanUnfusedModelsNearDTypeBound(t *testing.T) {
 	for _, path := range exampleModels {
 		m, err := frontend.ParseFile(filepath.Join("..", path))

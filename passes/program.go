@@ -35,8 +35,8 @@ type Step struct {
 	// Every use of an internal value is in the same step, and none is a root.
 	Internal map[*ir.Value]bool
 	// Into maps an update value to the param or state it updates when the step
-	// writes it straight into that param or state; such a value needs no memory
-	// of its own. The step comes after every other use of the target.
+	// writes it straight into that param or state. Such a value needs no memory
+	// of its own, and the step comes after every other use of the target.
 	Into map[*ir.Value]*ir.Value
 	// Aligned steps compute every value elementwise over one index space: element
 	// i of each result depends only on element i of each operand whose shape is

@@ -4,7 +4,7 @@ import "sync"
 
 // Multi-core driver of the packed GEMM. A product large enough to gain is split into
 // one part per worker along m or n, on the grid of kernelMR rows or 2·kernelNR
-// columns, and each part runs the whole blocked loop nest on its slice of C with its
+// columns. Each part runs the whole blocked loop nest on its slice of C with its
 // own packing storage. One fork and join per product keeps the cost of waking helpers
 // small next to the work.
 //

@@ -57,7 +57,7 @@ func Threads() int {
 // Parts are handed out in increasing order of i to whichever goroutine is free, so a
 // body must not depend on which worker runs a part or on the order in which parts
 // finish. Results are then the same for every number of workers when each part writes
-// its own disjoint output and computes it the same way whoever runs it.
+// its own disjoint output and computes it the same way on every worker.
 //
 // ParallelFor does not allocate in steady state, because helpers are started the
 // first time they are needed and call records are reused. It may be called from

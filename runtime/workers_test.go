@@ -243,8 +243,8 @@ func TestParallelForCallerPanic(t *testing.T) {
 	})
 }
 
-// BenchmarkParallelFor measures the cost of one call with parts that do almost
-// nothing, which is the fork and join overhead of the pool; run it with -cpu 1,2.
+// BenchmarkParallelFor measures the fork and join overhead of the pool: the cost of
+// one call whose parts do almost nothing. Run it with -cpu 1,2.
 func BenchmarkParallelFor(b *testing.B) {
 	body := &sumBody{}
 	for b.Loop() {
