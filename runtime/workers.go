@@ -8,9 +8,10 @@ import (
 
 // Worker pool. Kernels split large operations into parts and hand them to ParallelFor,
 // which runs the parts on the calling goroutine and on helper goroutines that are
-// started once and parked between calls. A call allocates nothing: the caller passes a
-// Body that it keeps (a pointer to a struct it reuses), and the pool reuses its own
-// call records.
+// started once. Between calls a helper polls for work for a short while (see
+// workers_spin.go) and then parks. A call allocates nothing: the caller passes a Body
+// that it keeps (a pointer to a struct it reuses), and the pool reuses its own call
+// records.
 
 // Body is the loop body of ParallelFor. Run executes part i on the goroutine identified
 // by worker. Worker numbers are dense and start at 0, the calling goroutine. No two
@@ -50,7 +51,7 @@ func Threads() int {
 
 // ParallelFor calls body.Run(i, worker) once for every part i in [0, n) and returns
 // when all calls have returned. The parts run on at most min(n, maxWorkers, Threads())
-// goroutines: the caller, which is worker 0, and parked helpers of the pool.
+// goroutines: the caller, which is worker 0, and idle helpers of the pool.
 // maxWorkers <= 0 means Threads(); a caller with scratch storage for w workers passes
 // w. With one goroutine the parts run on the caller in increasing order of i.
 //
@@ -66,6 +67,10 @@ func Threads() int {
 // helper busy elsewhere. A panic in a part on the calling goroutine propagates to the
 // caller once the helpers have finished their current parts. A panic in a part on a
 // helper ends the program.
+//
+// After a call the helpers keep polling for the next one for about 100 µs, so that
+// calls in quick succession wake no goroutine. Then they park, so a process that stops
+// calling ParallelFor uses no CPU for the pool after that.
 func ParallelFor(n, maxWorkers int, body Body) {
 	if n <= 0 {
 		return
@@ -105,17 +110,19 @@ type ticket struct {
 //
 // state packs the generation (bits 32-63), a closed flag (bit 31), the number of
 // goroutines the call may use (bits 16-30) and the number of helpers that joined (bits
-// 0-15). A helper joins with one compare-and-swap on state alone, which checks the
-// generation, the flag and the room left, so a stale ticket reads no other field of a
-// record reused by a later call. The caller sets the flag when every part has been
+// 0-15). A helper joins with one compare-and-swap on state, which checks the
+// generation, the flag and the room left. Before it, the helper reads only atomic
+// fields, so a stale ticket for a record reused by a later call races with nothing.
+// The caller sets the flag when every part has been
 // handed out. From then on the number of joined helpers is fixed, and the caller waits
-// for exactly that many.
+// until finished counts that many.
 type call struct {
-	state atomic.Uint64
-	next  atomic.Int64 // next part to hand out
-	n     int
-	body  Body
-	done  chan struct{} // one token per joined helper when it has finished
+	state    atomic.Uint64
+	next     atomic.Int64  // next part to hand out
+	n        atomic.Int64  // number of parts, atomic so that join may read it
+	finished atomic.Uint32 // joined helpers that have finished, and finParked
+	body     Body
+	done     chan struct{} // the token of the last helper to finish, if finParked is set
 }
 
 const (
@@ -123,6 +130,10 @@ const (
 	callJoinMask   = 1<<16 - 1
 	callLimitShift = 16
 	maxThreads     = 1<<15 - 1 // the largest number of goroutines state can count
+
+	// finParked is the flag of finished that the caller sets when it stops polling and
+	// parks on done.
+	finParked = 1 << 31
 )
 
 // poolTickets is the capacity of the ticket channel. A ticket that finds it full is
@@ -134,8 +145,10 @@ var thePool = pool{tickets: make(chan ticket, poolTickets)}
 // run executes the n parts of body on the caller and up to workers-1 helpers.
 func (p *pool) run(n, workers int, body Body) {
 	c, gen := p.acquire(workers)
-	c.n, c.body = n, body
+	c.body = body
+	c.n.Store(int64(n))
 	c.next.Store(0)
+	c.finished.Store(0)
 	c.state.Store(uint64(gen)<<32 | uint64(workers)<<callLimitShift)
 	for range workers - 1 {
 		select {
@@ -153,20 +166,44 @@ func (p *pool) run(n, workers int, body Body) {
 // panic in a part on the caller also waits for the helpers, which stop after their
 // current part.
 func (p *pool) finish(c *call) {
-	c.next.Store(int64(c.n))
+	c.next.Store(c.n.Load())
 	joined := int(c.state.Or(callClosed) & callJoinMask)
-	for range joined {
-		<-c.done
-	}
+	c.await(joined)
 	c.body = nil
 	p.release(c)
+}
+
+// await returns when joined helpers have finished, polling for up to spinWindow
+// before it parks. A helper that finishes while the caller polls wakes no goroutine.
+func (c *call) await(joined int) {
+	var s spinner
+	for int(c.finished.Load()) != joined {
+		if !s.next() {
+			// From here on, the helper that finishes last sends a token.
+			if int(c.finished.Or(finParked)) != joined {
+				<-c.done
+			}
+			return
+		}
+	}
+	s.stop()
+}
+
+// leave records that a helper that joined c has finished its parts. The last helper
+// to finish wakes the caller if it has parked. Otherwise a helper does not touch c
+// after the count, because the caller may reuse the record at once.
+func (c *call) leave() {
+	v := c.finished.Add(1)
+	if v&finParked != 0 && int(v&^finParked) == int(c.state.Load()&callJoinMask) {
+		c.done <- struct{}{}
+	}
 }
 
 // work runs parts of c until none is left.
 func (c *call) work(worker int) {
 	for {
 		i := c.next.Add(1) - 1
-		if i >= int64(c.n) {
+		if i >= c.n.Load() {
 			return
 		}
 		c.body.Run(int(i), worker)
@@ -174,12 +211,13 @@ func (c *call) work(worker int) {
 }
 
 // join makes the calling helper a worker of c if the ticket's generation is current,
-// the call is open and it has room. It returns the worker number, or 0 if it may not
-// join.
+// the call is open, it has room and parts are left. It returns the worker number, or 0
+// if it does not join. A helper that joined makes the caller wait for it, so one that
+// arrives after the caller has taken every part stays out.
 func (c *call) join(gen uint32) int {
 	for {
 		s := c.state.Load()
-		if uint32(s>>32) != gen || s&callClosed != 0 {
+		if uint32(s>>32) != gen || s&callClosed != 0 || c.next.Load() >= c.n.Load() {
 			return 0
 		}
 		joined := int(s & callJoinMask)
@@ -195,13 +233,32 @@ func (c *call) join(gen uint32) int {
 
 // helper is the loop of one pool goroutine.
 func (p *pool) helper() {
-	for t := range p.tickets {
+	for {
+		t := p.nextTicket()
 		w := t.c.join(t.gen)
 		if w == 0 {
 			continue
 		}
 		t.c.work(w)
-		t.c.done <- struct{}{}
+		t.c.leave()
+	}
+}
+
+// nextTicket receives the next ticket, polling for up to spinWindow before it parks.
+// A caller that sends to a polling helper finds room in the channel's buffer and wakes
+// no goroutine.
+func (p *pool) nextTicket() ticket {
+	var s spinner
+	for {
+		select {
+		case t := <-p.tickets:
+			s.stop()
+			return t
+		default:
+		}
+		if !s.next() {
+			return <-p.tickets
+		}
 	}
 }
 
@@ -221,8 +278,8 @@ func (p *pool) acquire(workers int) (*call, uint32) {
 	} else {
 		c = new(call)
 	}
-	if cap(c.done) < workers {
-		c.done = make(chan struct{}, workers)
+	if c.done == nil {
+		c.done = make(chan struct{}, 1)
 	}
 	p.gens++
 	return c, p.gens

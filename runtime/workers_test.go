@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // testThreadCounts are the worker counts the parallel tests run with.
@@ -207,17 +208,23 @@ func TestSetThreads(t *testing.T) {
 }
 
 // panicBody panics in every part that runs on the calling goroutine and counts the
-// parts that run on helpers.
+// parts that run on helpers. A part on a helper waits until the caller has started a
+// part, so that the helpers cannot take every part of a call with more parts than
+// helpers.
 type panicBody struct {
 	helperRuns atomic.Int32
+	callerRan  atomic.Bool
 }
 
 func (b *panicBody) Run(i, worker int) {
 	if worker == 0 {
+		b.callerRan.Store(true)
 		panic("part failed")
 	}
 	b.helperRuns.Add(1)
-	goruntime.Gosched()
+	for !b.callerRan.Load() {
+		time.Sleep(10 * time.Microsecond)
+	}
 }
 
 // TestParallelForCallerPanic checks that a panic in a part on the caller reaches the
