@@ -27,6 +27,12 @@ const (
 // MatMul panics if a dimension is negative or a slice is shorter than its matrix.
 func MatMul[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	checkMatMul("MatMul", len(c), len(a), len(b), 1, m, k, n)
+	if unsafe.Sizeof(c[0]) == 4 && epiPacked(m, k, n) {
+		// The packed GEMM overwrites C in its first block of k, so C needs no clearing.
+		gemmPackedEpi(fastKernels, asFloat32(c), asFloat32(a), asFloat32(b), m, k, n,
+			transA, transB, gemmEpilogue{})
+		return
+	}
 	clear(c[:m*n])
 	gemmAcc(c, a, b, m, k, n, transA, transB)
 }
@@ -106,14 +112,15 @@ const packedMinRows = 8
 
 // gemmAcc adds op(A)·op(B) to C. Where assembly kernels are available, float32
 // products that useSmallPath selects (judged on the whole product's shape) go
-// through gemmSmall, other float32 products of at least packedMinRows rows through the
-// packed GEMM, and everything else through gemmLoops.
+// through gemmSmall (split by columns across workers by gemmSmallSplit), other float32
+// products of at least packedMinRows rows through the packed GEMM, and everything else
+// through gemmLoops.
 func gemmAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
 	if hasSmallKernels && unsafe.Sizeof(c[0]) == 4 && useSmallPath(m, k, n) {
-		gemmSmall(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
+		gemmSmallSplit(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
 		return
 	}
 	if sgemmFast != nil && unsafe.Sizeof(c[0]) == 4 && m >= packedMinRows {

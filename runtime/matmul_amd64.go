@@ -15,6 +15,12 @@ var hasSgemmAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //go:noescape
 func sgemmKernelAVX2(k int, a, b, c []float32, ldc int)
 
+// sgemmKernelAVX2Set is sgemmKernelAVX2 storing 0 + the sums into the tile of C
+// instead of adding them, the set variant of gemmKernels.
+//
+//go:noescape
+func sgemmKernelAVX2Set(k int, a, b, c []float32, ldc int)
+
 // sgemmKernelAVX2Checked bounds-checks the panels and the tile of C, which the assembly
 // does not, and then runs sgemmKernelAVX2.
 func sgemmKernelAVX2Checked(k int, a, b, c []float32, ldc int) {
@@ -25,6 +31,24 @@ func sgemmKernelAVX2Checked(k int, a, b, c []float32, ldc int) {
 	_ = b[k*kernelNR-1]
 	_ = c[(kernelMR-1)*ldc+kernelNR-1]
 	sgemmKernelAVX2(k, a, b, c, ldc)
+}
+
+// sgemmKernelAVX2SetChecked bounds-checks the panels and the tile of C and then runs
+// sgemmKernelAVX2Set. With k = 0 it stores zeros.
+func sgemmKernelAVX2SetChecked(k int, a, b, c []float32, ldc int) {
+	k = max(k, 0)
+	_ = a[k*kernelMR : k*kernelMR]
+	_ = b[k*kernelNR : k*kernelNR]
+	_ = c[(kernelMR-1)*ldc+kernelNR-1]
+	sgemmKernelAVX2Set(k, a, b, c, ldc)
+}
+
+// fastSgemmKernelSet returns the set variant of fastSgemmKernel's kernel, else nil.
+func fastSgemmKernelSet() sgemmKernel {
+	if !hasSgemmAVX2 {
+		return nil
+	}
+	return sgemmKernelAVX2SetChecked
 }
 
 // fastSgemmKernel returns the assembly micro-kernel when the CPU supports it, else nil.

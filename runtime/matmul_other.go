@@ -4,3 +4,6 @@ package runtime
 
 // fastSgemmKernel returns nil: there is no assembly micro-kernel for this build.
 func fastSgemmKernel() (string, sgemmKernel) { return "", nil }
+
+// fastSgemmKernelSet returns nil: there is no assembly micro-kernel for this build.
+func fastSgemmKernelSet() sgemmKernel { return nil }

@@ -67,12 +67,14 @@ func packB(dst, b []float32, kc, nc, rs, cs int) {
 }
 
 // packBRows is packB for an op(B) with contiguous rows. It reads op(B) row by row,
-// sequentially, and spreads each row over the panels.
+// sequentially, and spreads each row over the panels. The full panels go through
+// packBRowsFast first.
 func packBRows(dst, b []float32, kc, nc, rs int) {
+	done := packBRowsFast(dst, b, kc, nc, rs)
 	full := nc / kernelNR * kernelNR
 	for p := range kc {
 		src := b[p*rs : p*rs+nc]
-		for j0 := 0; j0 < full; j0 += kernelNR {
+		for j0 := done; j0 < full; j0 += kernelNR {
 			*(*[kernelNR]float32)(dst[j0*kc+p*kernelNR:]) = *(*[kernelNR]float32)(src[j0:])
 		}
 		if full < nc {

@@ -12,8 +12,8 @@ import (
 // assembly transposition.
 func TestPackBLayout(t *testing.T) {
 	r := rand.New(rand.NewPCG(27, 28))
-	for _, kc := range []int{1, 7, 8, 17, 64, 256} {
-		for _, nc := range []int{1, 15, 16, 33, 64} {
+	for _, kc := range []int{1, 7, 8, 17, 24, 40, 64, 256} {
+		for _, nc := range []int{1, 15, 16, 33, 64, 80, 100, 512} {
 			for _, transB := range []bool{false, true} {
 				name := fmt.Sprintf("kc%d/nc%d/transB=%v", kc, nc, transB)
 				t.Run(name, func(t *testing.T) {

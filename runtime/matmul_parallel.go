@@ -12,16 +12,21 @@ import "sync"
 // operations wherever its part starts: one fused multiply-add chain from zero over
 // each packedKC block of k, added to C once per block, blocks in increasing order.
 // Packing only copies values, and the wide micro-kernel gives the bits of two narrow
-// ones, so neither the part an element falls in nor its place in a tile changes it.
+// ones. A kernel reading A in place does the arithmetic of one reading a packed panel.
+// A set kernel stores the bits that adding its sums to a zeroed C gives. So neither
+// the part an element falls in, nor its place in a tile, nor the block sizes along m
+// and n change it.
 
 // parallelMinWork is the least m·k·n for which a product is split across workers:
-// about 240 µs of work on one core at 140 GFLOP/s. A lower bound of 2^22 made the
-// batch-64 MNIST products (64·784·128) split, and 2 threads then took 1.3 times as
-// long as 1 on the 2-core machine of docs/benchmarks.md, with the other core idle.
+// about 60 µs of work on one core at 140 GFLOP/s. With helpers that poll between
+// calls, it splits the batch-64 MNIST products (64·784·128), which took the 2-thread
+// MNIST train step from about 350 to 290 µs on the 2-core machine of
+// docs/benchmarks.md (1 thread: about 320 µs). A bound of 2^21 also split the
+// 64·96·384 products of the LSTM model and made its 2-thread train step 5% slower.
 // Tests lower it to split small products.
 // NOTE: an estimate between measured points; the crossover depends on how fast a
 // parked helper wakes, which varies with the machine's load.
-var parallelMinWork = 1 << 24
+var parallelMinWork = 1 << 22
 
 const (
 	// colUnit is the width of the column grid of a product split along n, so that
@@ -33,20 +38,20 @@ const (
 type gemmScratch struct {
 	a    [packedMC * packedKC]float32
 	b    [packedKC * packedNC]float32
-	tile [kernelMR * kernelNR]float32
+	tile [kernelMR * 2 * kernelNR]float32 // an edge tile of the narrow or wide kernel
 }
 
 // gemmJob holds one packed product in progress and the packing storage of its
 // workers. It is the Body of the product's ParallelFor call.
 type gemmJob struct {
-	kernel             sgemmKernel
-	wide               sgemmWideKernel // nil, or the wide kernel beside kernel
+	ks                 gemmKernels
 	c, a, b            []float32
 	m, k, n            int
 	rsA, csA, rsB, csB int            // op(A)[i,p] = a[i*rsA+p*csA], op(B)[p,j] = b[p*rsB+j*csB]
 	byCols             bool           // split along n, else along m
 	units, parts       int            // grid units along the split dimension, and parts
 	scratch            []*gemmScratch // one per worker
+	epi                gemmEpilogue   // applied to C after its last block of k
 }
 
 // gemmJobs is the free list of gemmJob values, one per product running at a time. It
@@ -76,16 +81,17 @@ func getGemmJob() *gemmJob {
 
 // putGemmJob returns j to the free list, dropping its references to the operands.
 func putGemmJob(j *gemmJob) {
-	j.c, j.a, j.b, j.kernel, j.wide = nil, nil, nil, nil, nil
+	j.c, j.a, j.b, j.ks = nil, nil, nil, gemmKernels{}
+	j.epi = gemmEpilogue{}
 	gemmJobs.mu.Lock()
 	gemmJobs.free = append(gemmJobs.free, j)
 	gemmJobs.mu.Unlock()
 }
 
-// run adds op(A)·op(B) to C with the given micro-kernels.
-func (j *gemmJob) run(kernel sgemmKernel, wide sgemmWideKernel, c, a, b []float32,
-	m, k, n int, transA, transB bool) {
-	j.kernel, j.wide, j.c, j.a, j.b, j.m, j.k, j.n = kernel, wide, c, a, b, m, k, n
+// run adds op(A)·op(B) to C with the given micro-kernels, or stores it into C where
+// ks has set kernels.
+func (j *gemmJob) run(ks gemmKernels, c, a, b []float32, m, k, n int, transA, transB bool) {
+	j.ks, j.c, j.a, j.b, j.m, j.k, j.n = ks, c, a, b, m, k, n
 	j.rsA, j.csA = k, 1
 	if transA {
 		j.rsA, j.csA = 1, m
@@ -122,14 +128,14 @@ func (j *gemmJob) Run(i, worker int) {
 	if j.byCols {
 		j0 := u0 * colUnit
 		n := min(u1*colUnit, j.n) - j0
-		packedBlocks(j.kernel, j.wide, s, j.c[j0:], j.a, j.b[j0*j.csB:],
-			j.m, j.k, n, j.n, j.rsA, j.csA, j.rsB, j.csB)
+		packedBlocksEpi(j.ks, s, j.c[j0:], j.a, j.b[j0*j.csB:],
+			j.m, j.k, n, j.n, j.rsA, j.csA, j.rsB, j.csB, j.epi.at(0, j0, j.n))
 		return
 	}
 	i0 := u0 * kernelMR
 	m := min(u1*kernelMR, j.m) - i0
-	packedBlocks(j.kernel, j.wide, s, j.c[i0*j.n:], j.a[i0*j.rsA:], j.b,
-		m, j.k, j.n, j.n, j.rsA, j.csA, j.rsB, j.csB)
+	packedBlocksEpi(j.ks, s, j.c[i0*j.n:], j.a[i0*j.rsA:], j.b,
+		m, j.k, j.n, j.n, j.rsA, j.csA, j.rsB, j.csB, j.epi.at(i0, 0, j.n))
 }
 
 // packedBlocks adds op(A)·op(B) to the m×n block of C at the start of c, whose rows
@@ -137,17 +143,61 @@ func (j *gemmJob) Run(i, worker int) {
 // operands are strided as at gemmJob.
 func packedBlocks(kernel sgemmKernel, wide sgemmWideKernel, s *gemmScratch,
 	c, a, b []float32, m, k, n, ldc, rsA, csA, rsB, csB int) {
-	for j0 := 0; j0 < n; j0 += packedNC {
-		nc := min(packedNC, n-j0)
+	packedBlocksEpi(gemmKernels{kernel: kernel, wide: wide}, s, c, a, b,
+		m, k, n, ldc, rsA, csA, rsB, csB, gemmEpilogue{})
+}
+
+// packedBlocksEpi is packedBlocks with the micro-kernels ks, followed by the epilogue
+// e of the m×n block, whose pre output has rows ldc elements apart like C. Where ks
+// has set kernels, the first block of k stores into C instead of adding, so that C
+// need not be cleared. Each block of C gets e right after its last block of k, in
+// macroKernel.
+func packedBlocksEpi(ks gemmKernels, s *gemmScratch, c, a, b []float32,
+	m, k, n, ldc, rsA, csA, rsB, csB int, e gemmEpilogue) {
+	blockM, blockN := packedBlockSizes(k)
+	add, set := ks.inPlace(csA)
+	canInPlace := add != nil && ks.wide != nil &&
+		(ks.kernelSet == nil || set != nil && ks.wideSet != nil)
+	for j0 := 0; j0 < n; j0 += blockN {
+		nc := min(blockN, n-j0)
+		// A block whose strips are all wide reads op(A) in place. Only a block of fewer
+		// than kernelMR rows is packed.
+		inPlace := canInPlace && nc%colUnit == 0
 		for p0 := 0; p0 < k; p0 += packedKC {
 			kc := min(packedKC, k-p0)
 			packB(s.b[:], b[p0*rsB+j0*csB:], kc, nc, rsB, csB)
-			for i0 := 0; i0 < m; i0 += packedMC {
-				mc := min(packedMC, m-i0)
-				packA(s.a[:], a[i0*rsA+p0*csA:], mc, kc, rsA, csA)
-				macroKernel(kernel, wide, c[i0*ldc+j0:], s.a[:], s.b[:], s.tile[:],
-					mc, kc, nc, ldc)
+			for i0 := 0; i0 < m; i0 += blockM {
+				mc := min(blockM, m-i0)
+				var ad []float32
+				if inPlace {
+					ad = a[i0*rsA+p0*csA:]
+					if mc < kernelMR {
+						packA(s.a[:], ad, mc, kc, rsA, csA)
+					}
+				} else {
+					packA(s.a[:], a[i0*rsA+p0*csA:], mc, kc, rsA, csA)
+				}
+				var eb gemmEpilogue
+				if p0+kc == k {
+					eb = e.at(i0, j0, ldc)
+				}
+				first := p0 == 0 && ks.kernelSet != nil
+				macroKernel(ks, first, c[i0*ldc+j0:], s.a[:], ad, rsA, csA, s.b[:],
+					s.tile[:], mc, kc, nc, ldc, eb)
 			}
 		}
 	}
+}
+
+// packedBlockSizes returns the rows of op(A) and the columns of op(B) per packed block
+// for a product with k terms. A k below packedKC leaves the packing storage part
+// empty, so the blocks grow to fill it, keeping blockM a multiple of kernelMR and
+// blockN one of colUnit. Larger blocks mean fewer passes: op(A) is packed once per
+// block of columns. Only the blocking of k decides the bits of the result, so the
+// other block sizes change its speed alone.
+func packedBlockSizes(k int) (blockM, blockN int) {
+	kc := min(max(k, 1), packedKC)
+	blockM = packedMC * packedKC / kc / kernelMR * kernelMR
+	blockN = packedNC * packedKC / kc / colUnit * colUnit
+	return blockM, blockN
 }
