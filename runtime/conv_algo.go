@@ -53,8 +53,9 @@ func shiftedApplies(op convOp, g ConvGeom) bool {
 // filterMinColumns is the least number of virtual columns per sample (jd) for which the
 // filter gradient runs in the shifted-window form. Each convDot call sums one sample,
 // jd/8 steps, and with few steps its fixed cost dominates. On 64 channels of 4×4
-// images (24 columns) im2col was 1.6 times faster, on 8×8 (80 columns) the shifted
-// window was 1.2 times faster.
+// images (24 columns) im2col was 1.2 times faster, on 8×8 (80 columns) the shifted
+// window was 1.06 times faster (AVX-512 kernels; with the AVX2 kernels only, 1.6 and
+// 1.2 times).
 // NOTE: the threshold lies between those two measurements; sizes in between were not
 // measured.
 const filterMinColumns = 64

@@ -36,7 +36,8 @@ type shiftedForm struct {
 	hp, wp    int  // padded input plane
 	plane     int  // hp*wp
 	jv        int  // virtual columns: (OH-1)*wp + OW
-	rows      int  // og rounded up to kernelMR
+	mr        int  // rows of a panel of packed weights: kernelMR, or 8 (newForwardForm)
+	rows      int  // og rounded up to mr
 	jt        int  // jv rounded up to kernelNR
 	jd        int  // jv rounded up to convDotLanes
 	bufLen    int  // C*plane + shiftedSlack
@@ -53,11 +54,42 @@ func newShiftedForm(g ConvGeom) shiftedForm {
 	f.hp, f.wp = g.H+2*g.PadH, g.W+2*g.PadW
 	f.plane = f.hp * f.wp
 	f.jv = (g.OH-1)*f.wp + g.OW
+	f.mr = kernelMR
 	f.rows = roundUp(f.og, kernelMR)
 	f.jt = roundUp(f.jv, kernelNR)
 	f.jd = roundUp(f.jv, convDotLanes)
 	f.bufLen = g.C*f.plane + shiftedSlack
 	f.skipRows = f.skipsRows()
+	return f
+}
+
+// newForwardForm returns the form of g, which must have stride 1, that the forward
+// kernels run (shiftedConv2D and shiftedInputGrad). Where g pads its columns by p > 0,
+// consecutive rows of the buffer share their padding: a row holds the W input values
+// and p zeros, wp = W+p instead of W+2p (or OW, if that is more), so that fewer virtual
+// columns are dropped. A tap that reaches past the end of a row reads the zeros at the
+// start of the next one, so every output sums the values of newShiftedForm's layout in
+// the same order and gets the same bits. The filter gradient keeps newShiftedForm's
+// layout, whose lanes fix the order of its sums. Where the AVX-512 kernels run, the
+// weights are packed in panels of 8 rows if those cover no more rows than panels of
+// kernelMR, with the same bits. The buffers are no longer than newShiftedForm's.
+func newForwardForm(g ConvGeom) shiftedForm {
+	f := newShiftedForm(g)
+	p := g.PadW
+	if wp := max(g.W+p, g.OW); p > 0 && wp < f.wp {
+		f.wp = wp
+		f.plane = f.hp * f.wp
+		f.jv = (g.OH-1)*f.wp + g.OW
+		f.jt = roundUp(f.jv, kernelNR)
+		f.jd = roundUp(f.jv, convDotLanes)
+		// A tap of the last row of the last channel reaches up to p values past the
+		// planes.
+		f.bufLen = g.C*f.plane + p + shiftedSlack
+	}
+	if convWideTiles() && roundUp(f.og, 8) <= f.rows {
+		// Panels of 8 rows for the AVX-512 kernels where they cover no more rows.
+		f.mr, f.rows = 8, roundUp(f.og, 8)
+	}
 	return f
 }
 
@@ -123,11 +155,10 @@ const filterScratchBudget = 1 << 22
 // The elements of dst that no source element reaches keep their values.
 func padPlanes(dst, src []float32, c, h, w, hp, wp, ph, pw int) {
 	x0, x1 := max(0, -pw), min(w, wp-pw)
+	y0, y1 := max(0, -ph), min(h, hp-ph)
 	for ch := range c {
 		in, out := src[ch*h*w:(ch+1)*h*w], dst[ch*hp*wp:(ch+1)*hp*wp]
-		for iy := max(0, -ph); iy < min(h, hp-ph); iy++ {
-			copy(out[(iy+ph)*wp+x0+pw:], in[iy*w+x0:iy*w+x1])
-		}
+		copyRows(out[(y0+ph)*wp+x0+pw:], in[y0*w+x0:], y1-y0, x1-x0, wp, w)
 	}
 }
 
@@ -168,18 +199,18 @@ func (f shiftedForm) kernelRows(oy0, oy1 int) (lo, hi int) {
 
 // packWeights packs the weights of every group for convGemm. Panel r of group grp
 // contains, tap by tap in the order of tap, the weights of the group's output channels
-// r to r+kernelMR-1, zero past og. With flip set, w is the weight of the original
+// r to r+f.mr-1, zero past og. With flip set, w is the weight of the original
 // convolution and f the input gradient's form: the weight of output channel o and tap
 // (c, ky, kx) of f is the original weight of output channel c, input channel o and tap
 // (KH-1-ky, KW-1-kx).
 func (f shiftedForm) packWeights(dst, w []float32, flip bool) {
 	kh, kw := f.g.KH, f.g.KW
 	for grp := range f.g.Groups {
-		for r := 0; r < f.rows; r += kernelMR {
-			panel := dst[(grp*f.rows+r)*f.k : (grp*f.rows+r+kernelMR)*f.k]
+		for r := 0; r < f.rows; r += f.mr {
+			panel := dst[(grp*f.rows+r)*f.k : (grp*f.rows+r+f.mr)*f.k]
 			for t := range f.k {
 				c, ky, kx := f.tap(t)
-				col := panel[t*kernelMR : (t+1)*kernelMR]
+				col := panel[t*f.mr : (t+1)*f.mr]
 				for i := range col {
 					o := r + i
 					switch {

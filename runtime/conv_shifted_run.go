@@ -104,52 +104,68 @@ func (j *shiftedForwardParts) Run(i, worker int) {
 	slot := j.scratch[worker*f.forwardSlot() : (worker+1)*f.forwardSlot()]
 	buf, yv := slot[:f.bufLen], slot[f.bufLen:]
 	clear(buf)
+	// The offsets of the taps are the same for every sample and group.
+	var off [shiftedKC]int32
+	hi := 0
+	if f.k <= shiftedKC {
+		hi = f.tapOffsets(off[:f.k], 0)
+	}
 	for n := i * g.N / j.parts; n < (i+1)*g.N/j.parts; n++ {
 		padPlanes(buf, j.in[n*g.C*g.H*g.W:], g.C, g.H, g.W, f.hp, f.wp, g.PadH, g.PadW)
 		for grp := range g.Groups {
-			f.forwardGroup(yv, buf[grp*f.cg*f.plane:], j.other[grp*f.rows*f.k:])
+			f.forwardGroup(yv, buf[grp*f.cg*f.plane:], j.other[grp*f.rows*f.k:], &off, hi)
 			for o := range f.og {
 				out := j.out[((n*g.O+grp*f.og+o)*g.OH)*g.OW:]
-				for oy := range g.OH {
-					copy(out[oy*g.OW:(oy+1)*g.OW], yv[o*f.jt+oy*f.wp:])
-				}
+				copyRows(out, yv[o*f.jt:], g.OH, g.OW, g.OW, f.wp)
 			}
 		}
 	}
 }
 
 // forwardGroup computes the virtual output yv of one group from the group's channels
-// in base and its packed weights wpk. Where f.skipRows is set and all taps fit one
-// convGemm call, each tile sums only the kernel rows that reach input rows
-// (kernelRows). The other rows read padding, which adds nothing.
-func (f shiftedForm) forwardGroup(yv, base, wpk []float32) {
-	var off [shiftedKC]int32
-	clear(yv)
+// in base and its packed weights wpk. Where all taps fit one convGemm call, off holds
+// their offsets, the largest hi. Where f.skipRows is set as well, each tile sums only
+// the kernel rows that reach input rows (kernelRows). The other rows read padding,
+// which adds nothing. Every tile of yv is overwritten.
+func (f shiftedForm) forwardGroup(yv, base, wpk []float32, off *[shiftedKC]int32, hi int) {
 	if f.k > shiftedKC || !f.skipRows {
-		f.forwardChunks(yv, base, wpk, off[:])
+		f.forwardChunks(yv, base, wpk, off, hi)
 		return
 	}
-	hi := f.tapOffsets(off[:f.k], 0)
 	perRow := f.cg * f.g.KW // taps per kernel row
+	wide := convWideTiles()
 
-	// The output rows of the tile's first and last columns advance without a division
-	// per tile, and kernelRows runs only when they change.
+	// The output rows of a tile's first and last columns advance without a division
+	// per tile.
 	var first, last rowCursor
 	last.advance(kernelNR-1, f.wp)
-	rows0, rows1, t0, t1 := -1, -1, 0, 0
-	for j0 := 0; j0 < f.jt; j0 += kernelNR {
-		if oy1 := min(last.row, f.g.OH-1); first.row != rows0 || oy1 != rows1 {
-			rows0, rows1 = first.row, oy1
-			lo, hiRow := f.kernelRows(rows0, rows1)
-			t0, t1 = lo*perRow, hiRow*perRow
-		}
-		for r := 0; r < f.rows; r += kernelMR {
-			a := wpk[r*f.k+t0*kernelMR:]
-			convGemm(t1-t0, a, base[j0:], off[t0:t1], hi, yv[r*f.jt+j0:], f.jt)
-		}
+	for j0 := 0; j0 < f.jt; {
+		t0, t1 := f.tileTaps(first, last, perRow)
 		first.advance(kernelNR, f.wp)
 		last.advance(kernelNR, f.wp)
+		cols := kernelNR
+		if wide && j0+2*kernelNR <= f.jt {
+			// A wide tile where the next tile sums the same taps.
+			if u0, u1 := f.tileTaps(first, last, perRow); u0 == t0 && u1 == t1 {
+				cols = 2 * kernelNR
+				first.advance(kernelNR, f.wp)
+				last.advance(kernelNR, f.wp)
+			}
+		}
+		for r := 0; r < f.rows; r += f.mr {
+			a := wpk[r*f.k+t0*f.mr:]
+			convGemmTile(t1-t0, a, base[j0:], off[t0:t1], hi, yv[r*f.jt+j0:], f.jt, f.mr, cols, false)
+		}
+		j0 += cols
 	}
+}
+
+// tileTaps returns the range of taps [t0, t1) that a tile whose first and last columns
+// are at first and last sums: the taps of the kernel rows that reach input for some of
+// its output rows. perRow is the number of taps per kernel row.
+func (f shiftedForm) tileTaps(first, last rowCursor, perRow int) (t0, t1 int) {
+	lo, hi := f.kernelRows(first.row, min(last.row, f.g.OH-1))
+	return lo * perRow, hi * perRow
 }
 
 // rowCursor is the row and column of a virtual column.
@@ -177,15 +193,23 @@ func (f shiftedForm) skipsRows() bool {
 }
 
 // forwardChunks is forwardGroup without skipping kernel rows: it sums the taps in
-// chunks of shiftedKC, all of them for every tile.
-func (f shiftedForm) forwardChunks(yv, base, wpk []float32, off []int32) {
+// chunks of shiftedKC, all of them for every tile. Where all taps fit one chunk, off
+// already holds their offsets, the largest hi.
+func (f shiftedForm) forwardChunks(yv, base, wpk []float32, off *[shiftedKC]int32, hi int) {
+	step := kernelNR
+	if convWideTiles() {
+		step = 2 * kernelNR
+	}
 	for k0 := 0; k0 < f.k; k0 += shiftedKC {
 		kc := min(shiftedKC, f.k-k0)
-		hi := f.tapOffsets(off[:kc], k0)
-		for j0 := 0; j0 < f.jt; j0 += kernelNR {
-			for r := 0; r < f.rows; r += kernelMR {
-				a := wpk[r*f.k+k0*kernelMR:]
-				convGemm(kc, a, base[j0:], off[:kc], hi, yv[r*f.jt+j0:], f.jt)
+		if f.k > shiftedKC {
+			hi = f.tapOffsets(off[:kc], k0)
+		}
+		for j0 := 0; j0 < f.jt; j0 += step {
+			cols := min(step, f.jt-j0)
+			for r := 0; r < f.rows; r += f.mr {
+				a := wpk[r*f.k+k0*f.mr:]
+				convGemmTile(kc, a, base[j0:], off[:kc], hi, yv[r*f.jt+j0:], f.jt, f.mr, cols, k0 > 0)
 			}
 		}
 	}
@@ -194,7 +218,7 @@ func (f shiftedForm) forwardChunks(yv, base, wpk []float32, off []int32) {
 // shiftedConv2D is Conv2D in the shifted-window form; scratch holds at least
 // f.forwardScratch() elements.
 func shiftedConv2D(y, x, w, scratch []float32, g ConvGeom) {
-	f := newShiftedForm(g)
+	f := newForwardForm(g)
 	wpk, slots := split(scratch, f.packedLen())
 	f.packWeights(wpk, w, false)
 	f.shiftedForward(y, x, wpk, slots)
@@ -203,7 +227,7 @@ func shiftedConv2D(y, x, w, scratch []float32, g ConvGeom) {
 // shiftedInputGrad is Conv2DInputGrad in the shifted-window form; scratch holds at
 // least the forwardScratch of the input gradient's form.
 func shiftedInputGrad(dx, dy, w, scratch []float32, g ConvGeom) {
-	f := newShiftedForm(inputGradForm(g))
+	f := newForwardForm(inputGradForm(g))
 	wpk, slots := split(scratch, f.packedLen())
 	f.packWeights(wpk, w, true)
 	f.shiftedForward(dx, dy, wpk, slots)
@@ -260,34 +284,43 @@ func (j *shiftedFilterParts) Run(i, _ int) {
 	clear(base)
 	clear(acc)
 
-	k2 := roundUp(f.k, 2)
-	var aOff [kernelMR]int
-	var bOff [2]int
+	// The offsets of the taps of group 0 in the order of the weights, the same for
+	// every sample, or of a chunk of shiftedKC taps of larger groups.
+	var taps [shiftedKC]int32
+	if f.k <= shiftedKC {
+		f.weightOffsets(taps[:f.k], 0)
+	}
+	mr := f.dotRows()
+	rows := roundUp(f.og, mr)
+	var aOff [8]int
 	for n := i * g.N / j.parts; n < (i+1)*g.N/j.parts; n++ {
 		padPlanes(buf, j.in[n*g.C*g.H*g.W:], g.C, g.H, g.W, f.hp, f.wp, g.PadH, g.PadW)
 		f.spreadRows(dyv, j.other[n*g.O*g.OH*g.OW:])
 
-		// Rows r.. of dy against pairs of taps, in the order of the blocks of acc.
+		// Rows r.. of dy against the taps, in the order of the blocks of acc.
 		for grp := range g.Groups {
-			for r := 0; r < f.rows; r += kernelMR {
-				for q := range aOff {
+			for r := 0; r < rows; r += mr {
+				for q := range mr {
 					aOff[q] = f.bufLen + (grp*f.og+min(r+q, f.og-1))*f.jd
 				}
-				cur := weightTaps{f: &f, off: grp * f.cg * f.plane}
-				for t := 0; t < f.k; t += 2 {
-					bOff[0] = cur.next()
-					bOff[1] = bOff[0]
-					if t+1 < f.k {
-						bOff[1] = cur.next()
+				blk := acc[(grp*rows+r)*roundUp(f.k, 2)*convDotLanes:]
+				for t0 := 0; t0 < f.k; t0 += shiftedKC {
+					kc := min(shiftedKC, f.k-t0)
+					if f.k > shiftedKC {
+						f.weightOffsets(taps[:kc], t0)
 					}
-					blk := acc[((grp*f.rows+r)*k2+t*kernelMR)*convDotLanes:]
-					convDot(f.jd/convDotLanes, base, &aOff, &bOff, (*[12 * convDotLanes]float32)(blk))
+					gb, b := grp*f.cg*f.plane, blk[t0*mr*convDotLanes:]
+					if mr == 8 {
+						f.dotTaps8(b, base, &aOff, gb, taps[:kc])
+					} else {
+						f.dotTaps(b, base, (*[kernelMR]int)(aOff[:kernelMR]), gb, taps[:kc])
+					}
 				}
 			}
 		}
 	}
 
-	f.addLanes(slot[len(base)+len(acc):], acc)
+	f.addLanes(slot[len(base)+len(acc):], acc, mr)
 }
 
 // spreadRows copies the O planes of one sample of dy onto the virtual columns: row oy
@@ -295,58 +328,7 @@ func (j *shiftedFilterParts) Run(i, _ int) {
 func (f shiftedForm) spreadRows(dyv, dy []float32) {
 	g := f.g
 	for o := range g.O {
-		for oy := range g.OH {
-			src := dy[(o*g.OH+oy)*g.OW : (o*g.OH+oy+1)*g.OW]
-			copy(dyv[o*f.jd+oy*f.wp:], src)
-		}
-	}
-}
-
-// weightTaps walks the taps of one group in the order of the weights (c, ky, kx),
-// unlike tap, and yields their buffer offsets without a division per tap.
-type weightTaps struct {
-	f      *shiftedForm
-	off    int // offset of the next tap
-	ky, kx int // kernel position of the next tap
-}
-
-// next returns the offset of the next tap and moves on.
-func (w *weightTaps) next() int {
-	o, g := w.off, w.f.g
-	w.kx++
-	w.off += g.DilW
-	if w.kx == g.KW {
-		w.kx = 0
-		w.ky++
-		w.off += g.DilH*w.f.wp - g.KW*g.DilW
-		if w.ky == g.KH {
-			w.ky = 0
-			w.off += w.f.plane - g.KH*g.DilH*w.f.wp
-		}
-	}
-	return o
-}
-
-// addLanes adds up the 8 partial sums of each dot product in acc, lane by lane, and
-// writes the part's sum of dw to sums. acc holds blocks of 6×2 dot products, block
-// (grp, r, t) covering output channels r.. and taps t, t+1 of group grp.
-func (f shiftedForm) addLanes(sums, acc []float32) {
-	k2 := roundUp(f.k, 2)
-	for grp := range f.g.Groups {
-		for r := 0; r < f.rows; r += kernelMR {
-			for t := 0; t < f.k; t += 2 {
-				blk := acc[((grp*f.rows+r)*k2+t*kernelMR)*convDotLanes:][:12*convDotLanes]
-				for i := range min(kernelMR, f.og-r) {
-					for dt := range min(2, f.k-t) {
-						var s float32
-						for _, v := range blk[(2*i+dt)*convDotLanes : (2*i+dt+1)*convDotLanes] {
-							s += v
-						}
-						sums[(grp*f.og+r+i)*f.k+t+dt] = s
-					}
-				}
-			}
-		}
+		copyRows(dyv[o*f.jd:], dy[o*g.OH*g.OW:], g.OH, g.OW, f.wp, g.OW)
 	}
 }
 

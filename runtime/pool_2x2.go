@@ -114,6 +114,10 @@ func maxPool2x2Grad[T Float](dx, x, dy []T, g PoolGeom) {
 
 // maxPool2x2Planes computes planes p0 to p1-1 of maxPool2x2.
 func maxPool2x2Planes[T Float](y, x []T, g PoolGeom, p0, p1 int) {
+	if isFloat32[T]() && poolUseAsm {
+		maxPool2x2PlanesAsm(asF32(y), asF32(x), g, p0, p1)
+		return
+	}
 	var idx [rowChunk]uint8
 	for p := p0; p < p1; p++ {
 		plane, out := x[p*g.H*g.W:(p+1)*g.H*g.W], y[p*g.OH*g.OW:(p+1)*g.OH*g.OW]
@@ -136,6 +140,10 @@ func maxPool2x2Planes[T Float](y, x []T, g PoolGeom, p0, p1 int) {
 // maxPool2x2GradPlanes computes planes p0 to p1-1 of maxPool2x2Grad, except for the
 // clearing of dx.
 func maxPool2x2GradPlanes[T Float](dx, x, dy []T, g PoolGeom, p0, p1 int) {
+	if isFloat32[T]() && poolUseAsm {
+		maxPool2x2GradPlanesAsm(asF32(dx), asF32(x), asF32(dy), g, p0, p1)
+		return
+	}
 	var idx [rowChunk]uint8
 	for p := p0; p < p1; p++ {
 		plane, grad := x[p*g.H*g.W:(p+1)*g.H*g.W], dx[p*g.H*g.W:(p+1)*g.H*g.W]

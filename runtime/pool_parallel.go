@@ -8,7 +8,9 @@ import "sync"
 
 // poolParallelMinElems is the least number of input elements for which a pooling op
 // is split across workers.
-// NOTE: an estimate (about 100 µs of work on one core), not measured.
+// NOTE: an estimate made for the Go loop (about 100 µs of work on one core), not
+// measured. The float32 assembly kernels take about 15 µs for this many elements
+// (LeNet's first pool, 2.3 times as many, took 34 µs forward and 77 µs backward).
 var poolParallelMinElems = 1 << 17
 
 // poolPartsPerWorker is the number of parts per worker, so that uneven progress
