@@ -52,6 +52,7 @@ func TestGeneratedCode(t *testing.T) {
 	cases = append(cases, layerTorchCases(t)...)
 	cases = append(cases, saliencyCases(t)...)
 	cases = append(cases, metricsCases(t)...)
+	cases = append(cases, logSoftmaxCases(t)...)
 	dir, results, files := runHarness(t, cases)
 	if *dumpDir != "" {
 		for pkg, fs := range files {

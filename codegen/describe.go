@@ -60,7 +60,7 @@ func describeAttrs(v *ir.Value) string {
 		parts = append(parts, "perm="+intList(a.Perm, false))
 	case ir.OpSlice:
 		parts = append(parts, "starts="+intList(a.Starts, false), "ends="+intList(a.Ends, true))
-	case ir.OpConcat, ir.OpGather, ir.OpScatterAdd:
+	case ir.OpConcat, ir.OpGather, ir.OpScatterAdd, ir.OpLogSoftmax:
 		parts = append(parts, "axis="+strconv.Itoa(a.Axis))
 	case ir.OpOneHot:
 		parts = append(parts, "depth="+strconv.Itoa(a.Depth))

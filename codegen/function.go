@@ -239,6 +239,8 @@ func (e *funcEmitter) kernel(v *ir.Value) ([]jen.Code, error) {
 		return e.convPool(v), nil
 	case ir.OpRandomUniform:
 		return e.randomUniform(v), nil
+	case ir.OpLogSoftmax:
+		return e.logSoftmax(v)
 	}
 	return nil, fmt.Errorf("no kernel for op %s", v.Op)
 }

@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -26,6 +27,10 @@ import (
 
 // emitStep adds the blocks computing step s.
 func (e *funcEmitter) emitStep(s *passes.Step) error {
+	if s.Epilogue {
+		e.emitEpilogue(s)
+		return nil
+	}
 	if len(s.Values) == 1 && s.Placed(s.Values[0]) {
 		return e.emitValue(s.Values[0])
 	}
@@ -70,6 +75,8 @@ func (e *funcEmitter) emitFused(s *passes.Step) error {
 			e.add(jen.Comment(lineComment("%s", describe(v))))
 		}
 	}
+	_, chunked := vectorTemps(s, e.fn.Graph.MaxBatch)
+	parallel := e.onPool(s)
 	var outs, reduceOuts []access
 	var stored, reductions []*ir.Value
 	var after []jen.Code
@@ -89,27 +96,22 @@ func (e *funcEmitter) emitFused(s *passes.Step) error {
 			reductions = append(reductions, v)
 			after = append(after, reduceFinish(v, e.slice(v))...)
 		default:
-			e.declareView(v)
+			// A loop on the worker pool declares its views again in its own
+			// method, so the method needs v's view only for a later reader.
+			if !parallel || e.readAfterStep(s, v) {
+				e.declareView(v)
+			}
 			outs = append(outs, access{slice: e.slice(v), strides: contiguousStrides(shape)})
 			stored = append(stored, v)
 		}
 	}
-	if _, ok := vectorTemps(s, e.fn.Graph.MaxBatch); ok {
+	if chunked {
 		dests := make(map[*ir.Value]func() *jen.Statement)
 		for _, v := range stored {
 			if t := s.Into[v]; t != nil {
 				dests[v] = e.slice(t)
 			} else {
 				dests[v] = e.slice(v)
-			}
-		}
-		if runsParallel(s, e.fn) {
-			// The loop declares its views again in its own method; a later
-			// step of this one may or may not use the ones declared above.
-			for _, v := range stored {
-				if s.Into[v] == nil {
-					e.add(jen.Id("_").Op("=").Id("v" + strconv.Itoa(v.ID)))
-				}
 			}
 		}
 		e.emitChunked(s, dests)
@@ -190,6 +192,37 @@ func roundsArithmetic(op ir.Op) bool {
 	switch op {
 	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv, ir.OpNeg:
 		return true
+	}
+	return false
+}
+
+// onPool reports whether emitStep emits step s as a chunked loop on the worker
+// pool, with the code in a method of its own.
+func (e *funcEmitter) onPool(s *passes.Step) bool {
+	if s.Epilogue || len(s.Values) == 1 && s.Placed(s.Values[0]) {
+		return false
+	}
+	_, chunked := vectorTemps(s, e.fn.Graph.MaxBatch)
+	return chunked && runsParallel(s, e.fn)
+}
+
+// readAfterStep reports whether v, a value of step s, is a root of the function or
+// an operand of a value in a later step that reads the function's arena views,
+// which steps on the worker pool do not.
+func (e *funcEmitter) readAfterStep(s *passes.Step, v *ir.Value) bool {
+	if slices.Contains(e.fn.Graph.Roots(), v) {
+		return true
+	}
+	steps := e.fn.StepsOf()
+	for _, t := range steps[slices.Index(steps, s)+1:] {
+		if e.onPool(t) {
+			continue
+		}
+		for _, w := range t.Values {
+			if slices.Contains(w.Args, v) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -13,7 +13,7 @@ import (
 func fusionCases(t *testing.T) []*genCase {
 	t.Helper()
 	var cases []*genCase
-	for _, name := range []string{"parallel_view", "shared_mask", "shared_relu"} {
+	for _, name := range []string{"parallel_view", "shared_mask", "shared_relu", "single_elements", "two_products"} {
 		m, err := frontend.ParseFile(filepath.Join("testdata", "fusion", name+".nnc"))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -69,11 +69,7 @@ func (e *funcEmitter) concat(v *ir.Value) []jen.Code {
 func (e *funcEmitter) matmul(v *ir.Value) []jen.Code {
 	a, b := v.Args[0], v.Args[1]
 	r := len(v.Shape)
-	m, n := dimExtent(v.Shape, r-2), dimExtent(v.Shape, r-1)
-	k := dimExtent(a.Shape, r-1)
-	if v.Attrs.TransA {
-		k = dimExtent(a.Shape, r-2)
-	}
+	m, k, n := matmulDims(v)
 	args := []jen.Code{e.slice(v)(), e.slice(a)(), e.slice(b)()}
 	fn := "MatMul"
 	if r > 2 {
@@ -82,4 +78,17 @@ func (e *funcEmitter) matmul(v *ir.Value) []jen.Code {
 	}
 	args = append(args, m.code(), k.code(), n.code(), jen.Lit(v.Attrs.TransA), jen.Lit(v.Attrs.TransB))
 	return []jen.Code{jen.Qual(runtimePath, fn).Call(args...)}
+}
+
+// matmulDims returns the extents m, k and n of the product v, whose result has
+// m×n matrices and whose operands share the dimension k.
+func matmulDims(v *ir.Value) (m, k, n extent) {
+	a := v.Args[0]
+	r := len(v.Shape)
+	m, n = dimExtent(v.Shape, r-2), dimExtent(v.Shape, r-1)
+	k = dimExtent(a.Shape, r-1)
+	if v.Attrs.TransA {
+		k = dimExtent(a.Shape, r-2)
+	}
+	return m, k, n
 }

@@ -327,7 +327,9 @@ func (ns *nest) emitSingle() []jen.Code {
 		dsts = append(dsts, o.slice().Index(jen.Lit(o.base)))
 	}
 	stmts := ns.callBody(dsts, srcs)
-	if len(pre) == 0 {
+	// A fused body declares locals, which a block keeps apart from those of
+	// other steps.
+	if len(pre) == 0 && ns.multiBody == nil {
 		return stmts
 	}
 	return []jen.Code{jen.Block(append(pre, stmts...)...)}

@@ -160,10 +160,10 @@ func (m *Model) Softmax(x *ir.Value, axis int) *ir.Value {
 	return y
 }
 
-// LogSoftmax adds x - log(sum(exp(x))) over axis (negative counts from the end),
-// computed as s - log(sum(exp(s))) with s = x - max(x) so that it stays finite for
-// large inputs and gives -Inf exactly where x is -Inf. It records an error for an
-// axis out of range.
+// LogSoftmax adds x - log(sum(exp(x))) over axis (negative counts from the end) as
+// the IR op log_softmax, which computes s - log(sum(exp(s))) with s = x - max(x),
+// so that it stays finite for large inputs and gives -Inf exactly where x is -Inf.
+// It records an error for an axis out of range.
 func (m *Model) LogSoftmax(x *ir.Value, axis int) *ir.Value {
 	m.enter()
 	ax, ok := m.axis("log_softmax", x, axis)
@@ -176,10 +176,10 @@ func (m *Model) LogSoftmax(x *ir.Value, axis int) *ir.Value {
 	return y
 }
 
+// logSoftmax adds the log_softmax op of x over axis ax. One op instead of its
+// composite runs as one kernel, and its gradient needs no gradient of the maximum.
 func (m *Model) logSoftmax(x *ir.Value, ax int) *ir.Value {
-	s := m.shiftByMax(x, ax)
-	lse := m.b.Log(m.b.Sum(m.b.Exp(s), []int{ax}, true))
-	return m.b.Sub(s, lse)
+	return m.b.LogSoftmax(x, ax)
 }
 
 // shiftByMax returns x - max(x) over axis ax.

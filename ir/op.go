@@ -111,6 +111,14 @@ const (
 	// the shape and dtype; no operand takes a gradient.
 	OpRandomUniform
 
+	// Normalization.
+
+	// OpLogSoftmax(x float): log_softmax over the single axis Attrs.Axis, of x's
+	// shape and dtype: per slice along the axis, s = x - max(x) and
+	// y = s - log(sum(exp(s))). One primitive, so that cross-entropy runs as one
+	// kernel and its gradient skips the gradient of the maximum.
+	OpLogSoftmax
+
 	numOps
 )
 
@@ -192,6 +200,9 @@ var opTable = [numOps]opInfo{
 
 	// Training-mode randomness.
 	OpRandomUniform: {"random_uniform", ClassOther, 3},
+
+	// Normalization.
+	OpLogSoftmax: {"log_softmax", ClassOther, 1},
 }
 
 // String returns the op's name in the text form.

@@ -157,7 +157,7 @@ func opAttrs(o Op) attrSet {
 		return attrPerm
 	case OpSlice:
 		return attrStarts | attrEnds
-	case OpConcat, OpGather, OpScatterAdd:
+	case OpConcat, OpGather, OpScatterAdd, OpLogSoftmax:
 		return attrAxis
 	case OpOneHot:
 		return attrDepth

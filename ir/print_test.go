@@ -83,6 +83,9 @@ func allOpsGraph(t *testing.T) *Graph {
 	// Training-mode randomness.
 	at().RandomUniform(one, step, x)
 
+	// Normalization.
+	at().LogSoftmax(x3, -1)
+
 	b.At(Pos{File: "only-file"})
 	loss := b.Mean(b.Mul(rows, rows), nil, false)
 	loss = b.Mean(loss, []int{0, 1}, false)

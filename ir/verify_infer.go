@@ -84,6 +84,8 @@ func (c *checker) inferOther(v *Value) *Value {
 		return inferConvPool(b, v)
 	case OpRandomUniform:
 		return b.RandomUniform(x[0], x[1], x[2])
+	case OpLogSoftmax:
+		return b.LogSoftmax(x[0], a.Axis)
 	}
 	panic(fmt.Sprintf("ir: verify: no inference for op %s", v.Op))
 }

@@ -15,7 +15,8 @@
 //	dce              dead code elimination
 //	schedule         the order in which the generated code computes values
 //	fuse             steps: elementwise chains, with their reductions and in-place
-//	                 updates, that the generated code computes in one loop each
+//	                 updates, that the generated code computes in one loop each,
+//	                 and dense layers' bias and ReLU in the matmul's epilogue
 //	plan-memory      offsets into one arena per dtype, with reuse of dead ranges
 //
 // Mistakes in the model come back from Build as an ir.ErrorList with source

@@ -18,13 +18,18 @@ import (
 // its step can write straight into its param or state (see intoTarget) gets no
 // memory either.
 //
+// A float32 matrix product followed by a bias add, and possibly a ReLU, becomes
+// an epilogue step (see epilogues) instead: the add and the ReLU join no chain.
+//
 // Fusion changes where values are stored, never how they are computed: each
 // value keeps its op and its operands, and the code generator rounds every
 // intermediate to its dtype, so fused code gives the bits of unfused code.
 func fuse(ctx *Context) error {
 	f := ctx.Func
-	groups := chainGroups(f.Schedule)
-	f.Steps = stepsOf(f, groups)
+	uses := usesOf(f.Graph)
+	eps := epilogues(f.Schedule, uses)
+	groups := chainGroups(f.Schedule, eps)
+	f.Steps = stepsOf(f, groups, eps, uses)
 	f.Schedule = f.Schedule[:0]
 	for _, s := range f.Steps {
 		f.Schedule = append(f.Schedule, s.Values...)
@@ -79,12 +84,13 @@ func isReduction(v *ir.Value) bool {
 }
 
 // chainGroups returns the elementwise groups of sched, keyed by value. A value
-// that is in no group of several values is absent.
+// that is in no group of several values is absent, and so is every value of eps,
+// which joins no group.
 //
 // A reduction joins the group of its operand when the operand has the loop's
 // shape, so the loop folds each element into the result as it computes it. Its
 // result is complete only after the loop, so no value that uses it can join.
-func chainGroups(sched []*ir.Value) map[*ir.Value]*chainGroup {
+func chainGroups(sched []*ir.Value, eps map[*ir.Value]*epilogue) map[*ir.Value]*chainGroup {
 	groupOf := make(map[*ir.Value]*chainGroup, len(sched))
 	reduced := make(map[*ir.Value]bool)
 	index := make(map[*ir.Value]int, len(sched))
@@ -101,7 +107,8 @@ func chainGroups(sched []*ir.Value) map[*ir.Value]*chainGroup {
 			}
 		}
 		var join []*chainGroup
-		if fusible(v) || isReduction(v) {
+		free := eps[v] == nil
+		if free && (fusible(v) || isReduction(v)) {
 			for _, a := range v.Args {
 				g := groupOf[a]
 				if g == nil {
@@ -129,6 +136,7 @@ func chainGroups(sched []*ir.Value) map[*ir.Value]*chainGroup {
 			}
 		}
 		switch {
+		case !free:
 		case isReduction(v) && len(join) == 1:
 			j := join[0]
 			j.values = append(j.values, v)
@@ -167,17 +175,22 @@ func readyBefore(v *ir.Value, g *chainGroup, join []*chainGroup, groupOf map[*ir
 	return true
 }
 
-// stepsOf returns f's steps for the given groups. A group of several values becomes
-// one step, in schedule order, at the place of its last value. Every other value
-// is a step of its own.
-func stepsOf(f *Function, groups map[*ir.Value]*chainGroup) []*Step {
+// stepsOf returns f's steps for the given groups and epilogues. A group of
+// several values, or an epilogue, becomes one step, in schedule order, at the
+// place of its last value. Every other value is a step of its own.
+func stepsOf(f *Function, groups map[*ir.Value]*chainGroup, eps map[*ir.Value]*epilogue, uses valueUses) []*Step {
 	index := make(map[*ir.Value]int, len(f.Schedule))
 	for i, v := range f.Schedule {
 		index[v] = i
 	}
-	uses := usesOf(f.Graph)
 	var steps []*Step
 	for i, v := range f.Schedule {
+		if ep := eps[v]; ep != nil {
+			if vals := ep.values(); v == vals[len(vals)-1] {
+				steps = append(steps, epilogueStep(ep, uses))
+			}
+			continue
+		}
 		g := groups[v]
 		if g == nil || len(g.values) == 1 {
 			steps = append(steps, &Step{Values: []*ir.Value{v}, Aligned: IsAligned(v)})

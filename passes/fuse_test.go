@@ -34,7 +34,8 @@ func fuseText(t *testing.T, src string) *Function {
 }
 
 // stepText describes f's steps by value reference: one step per line, internal
-// values marked with *, values written into their target with >.
+// values marked with *, values written into their target with >, and epilogue
+// steps followed by "(epilogue)".
 func stepText(f *Function) string {
 	var lines []string
 	for _, s := range f.StepsOf() {
@@ -48,6 +49,9 @@ func stepText(f *Function) string {
 				r += ">" + s.Into[v].Ref()
 			}
 			refs = append(refs, r)
+		}
+		if s.Epilogue {
+			refs = append(refs, "(epilogue)")
 		}
 		lines = append(lines, strings.Join(refs, " "))
 	}

@@ -21,6 +21,7 @@ func gradCases() []gradCase {
 	cs = append(cs, layoutGradCases()...)
 	cs = append(cs, indexGradCases()...)
 	cs = append(cs, convGradCases()...)
+	cs = append(cs, softmaxGradCases()...)
 	return cs
 }
 

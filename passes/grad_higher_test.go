@@ -21,7 +21,11 @@ type mlpNet struct {
 	loss   *ir.Value
 }
 
-func newMLP(t *testing.T, dt ir.DType) *mlpNet {
+func newMLP(t *testing.T, dt ir.DType) *mlpNet { return newMLPWith(t, dt, false) }
+
+// newMLPWith builds the classifier with its log-softmax composed of primitives, as
+// newMLP does, or with primitive set as the log_softmax op.
+func newMLPWith(t *testing.T, dt ir.DType, primitive bool) *mlpNet {
 	t.Helper()
 	g := ir.NewGraph("mlp", 4)
 	b := ir.NewBuilder(g)
@@ -37,7 +41,11 @@ func newMLP(t *testing.T, dt ir.DType) *mlpNet {
 	// log-softmax with the max subtracted, then the label's negative log-likelihood.
 	m := b.Reduce(ir.OpReduceMax, z, []int{1}, true)
 	lse := b.Add(b.Log(b.Sum(b.Exp(b.Sub(z, m)), []int{1}, true)), m)
-	picked := b.Sum(b.Mul(b.OneHot(labels, 3, dt), b.Sub(z, lse)), []int{1}, false)
+	logp := b.Sub(z, lse)
+	if primitive {
+		logp = b.LogSoftmax(z, 1)
+	}
+	picked := b.Sum(b.Mul(b.OneHot(labels, 3, dt), logp), []int{1}, false)
 	loss := b.Neg(b.Mean(picked, []int{0}, false))
 	if err := b.Err(); err != nil {
 		t.Fatal(err)
@@ -74,7 +82,12 @@ func gradRandTensor(r *rand.Rand, shape []int) *interp.Tensor {
 // TestGradHessianVectorProduct checks H·v, computed as the gradient of
 // dot(grad(loss), v), against central differences of the gradient along v.
 func TestGradHessianVectorProduct(t *testing.T) {
-	net := newMLP(t, ir.F64)
+	for _, primitive := range []bool{false, true} {
+		checkHessianVectorProduct(t, newMLPWith(t, ir.F64, primitive))
+	}
+}
+
+func checkHessianVectorProduct(t *testing.T, net *mlpNet) {
 	g, b := net.g, net.b
 	grads, err := Grad(g, net.loss, net.params)
 	if err != nil {
@@ -153,7 +166,12 @@ func mlpShiftParams(net *mlpNet, feeds map[string]*interp.Tensor, h float64) map
 // TestGradPenaltyLoss differentiates loss + 0.3 * ||d loss / d params||^2, a
 // gradient-norm penalty, and checks it against central differences of that loss.
 func TestGradPenaltyLoss(t *testing.T) {
-	net := newMLP(t, ir.F64)
+	for _, primitive := range []bool{false, true} {
+		checkPenaltyLoss(t, newMLPWith(t, ir.F64, primitive))
+	}
+}
+
+func checkPenaltyLoss(t *testing.T, net *mlpNet) {
 	g, b := net.g, net.b
 	grads, err := Grad(g, net.loss, net.params)
 	if err != nil {

@@ -178,6 +178,13 @@ func runPasses(ctx *Context, opts Options, table []Pass) error {
 			}
 		}
 	}
+	// The plan is what the generated code trusts, so it is checked once even
+	// without VerifyEach.
+	if f.Plan != nil && !opts.VerifyEach {
+		if err := CheckPlan(f); err != nil {
+			panic(fmt.Sprintf("passes: the %s memory plan is invalid: %v", f.Name, err))
+		}
+	}
 	return nil
 }
 

@@ -44,6 +44,11 @@ type Step struct {
 	// with a result of the same dtype and shape, as the planner's rules allow
 	// (docs/memory.md).
 	Aligned bool
+	// Epilogue marks a float32 matrix product whose bias add, and possibly the
+	// ReLU after it, run in the product's epilogue: Values are the matmul, the
+	// add and the relu if there is one (see epilogues in fuse_epilogue.go). The matmul is always
+	// internal; the add is internal when the relu is its only user.
+	Epilogue bool
 }
 
 // StepsOf returns f's steps: f.Steps, or one step per scheduled value.

@@ -12,11 +12,15 @@
 //     cache-blocked pure Go.
 //   - Convolution and pooling over NCHW float32 or float64 tensors: im2col over the
 //     GEMM, or for stride-1 float32 convolutions on AVX2 a shifted-window kernel that
-//     reads a padded copy of each sample without building the im2col matrix.
+//     reads a padded copy of each sample without building the im2col matrix, on
+//     AVX-512 kernels with the same bits where the CPU has them. Float32 max pooling
+//     over 2×2 windows runs AVX2 kernels.
 //   - Elementwise float32 kernels for generated loops: Exp32, Log32, Tanh32 and
 //     Sigmoid32 (with slice forms that give the same bits) and the slice kernels of
 //     vec.go (AddVV32, MulVS32, Relu32, SelectGtVS32, ...), which give the bits of Go's
 //     float32 operators.
+//   - LogSoftmax32 and LogSoftmax64: log_softmax along one axis, with the bits of the
+//     generated loops of its composite (maximum, difference, exp, sum, log).
 //   - A worker pool: ParallelFor runs the parts of a loop on the caller and on helper
 //     goroutines started once, without allocating, and SetThreads limits how many run
 //     (GOMAXPROCS by default). Large float32 GEMMs split across it and give the same

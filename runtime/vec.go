@@ -42,6 +42,7 @@ type vecKernels struct {
 	addVS, subVS, mulVS, divVS vecVSKernel
 	subSV, divSV               vecSVKernel
 	neg, sqrt, relu            vecUnaryKernel
+	mulAddVS, subMulVS         vecMulAddKernel
 }
 
 // vecFast is the set of kernels that the slice kernels use, chosen at start-up by

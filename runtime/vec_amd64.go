@@ -53,6 +53,12 @@ func sqrtAVX2(dst, a []float32)
 //go:noescape
 func reluAVX2(dst, a []float32)
 
+//go:noescape
+func mulAddVSAVX2(dst, a []float32, s float32, b []float32)
+
+//go:noescape
+func subMulVSAVX2(dst, a []float32, s float32, b []float32)
+
 // fastVecKernels returns the AVX2 kernels when the CPU supports them, else none.
 func fastVecKernels() vecKernels {
 	if !hasVecAVX2 {
@@ -64,5 +70,6 @@ func fastVecKernels() vecKernels {
 		addVS: addVSAVX2, subVS: subVSAVX2, mulVS: mulVSAVX2, divVS: divVSAVX2,
 		subSV: subSVAVX2, divSV: divSVAVX2,
 		neg: negAVX2, sqrt: sqrtAVX2, relu: reluAVX2,
+		mulAddVS: mulAddVSAVX2, subMulVS: subMulVSAVX2,
 	}
 }

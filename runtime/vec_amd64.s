@@ -74,6 +74,11 @@ done: \
 #define SQRT(off, Y, T) VSQRTPS off(SI), Y
 #define RELU(off, Y, T) VMOVUPS off(SI), Y; VCMPPS $0x16, Y15, Y, T; VANDPS Y, T, Y
 
+// Elements of the kernels with an array at SI, the scalar s in Y15 and an array at
+// DX: Y = a[i]*s + b[i] and Y = b[i] - a[i]*s, the product rounded first.
+#define MULADD_VS(off, Y, T) VMOVUPS off(SI), Y; VMULPS Y15, Y, Y; VADDPS off(DX), Y, Y
+#define SUBMUL_VS(off, Y, T) VMOVUPS off(SI), T; VMULPS Y15, T, T; VMOVUPS off(DX), Y; VSUBPS T, Y, Y
+
 // func addVVAVX2(dst, a, b []float32)
 TEXT ·addVVAVX2(SB), NOSPLIT, $0-72
 	MOVQ dst_base+0(FP), DI
@@ -178,3 +183,21 @@ TEXT ·reluAVX2(SB), NOSPLIT, $0-48
 	MOVQ   a_base+24(FP), SI
 	VXORPS Y15, Y15, Y15
 	VEC_LOOP(RELU)
+
+// func mulAddVSAVX2(dst, a []float32, s float32, b []float32)
+TEXT ·mulAddVSAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         a_base+24(FP), SI
+	VBROADCASTSS s+48(FP), Y15
+	MOVQ         b_base+56(FP), DX
+	VEC_LOOP(MULADD_VS)
+
+// func subMulVSAVX2(dst, a []float32, s float32, b []float32)
+TEXT ·subMulVSAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         a_base+24(FP), SI
+	VBROADCASTSS s+48(FP), Y15
+	MOVQ         b_base+56(FP), DX
+	VEC_LOOP(SUBMUL_VS)

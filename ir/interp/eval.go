@@ -99,6 +99,8 @@ func evalOther(v *ir.Value, args []*Tensor, n int, out *Tensor) error {
 		convPool(v, args, out)
 	case ir.OpRandomUniform:
 		randomUniform(args[0], args[1], out)
+	case ir.OpLogSoftmax:
+		logSoftmax(args[0], v.Attrs.Axis, out)
 	default:
 		return fmt.Errorf("no evaluation rule for op %s", v.Op)
 	}

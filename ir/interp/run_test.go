@@ -12,7 +12,7 @@ import (
 func TestEveryOpHasCase(t *testing.T) {
 	covered := map[ir.Op]bool{ir.OpInput: true, ir.OpParam: true, ir.OpState: true}
 	tables := [][]opCase{unaryCases, binaryCases, compareCases, otherElementwiseCases,
-		reduceCases, matMulCases, layoutCases, indexCases, convCases, randomCases}
+		reduceCases, matMulCases, layoutCases, indexCases, convCases, randomCases, softmaxCases}
 	for _, cases := range tables {
 		for _, c := range cases {
 			_, v := buildCase(t, c)

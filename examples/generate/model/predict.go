@@ -15,39 +15,21 @@ func (m *Model) Predict(x []float32, n int) []float32 {
 	runtime.CheckBatch("Predict", n, MaxBatch)
 	runtime.CheckLen("Predict", "x", len(x), Features, n)
 
-	// %4 = matmul %0, %2 transB : f32[N,16]  (model.nnc:8:15)  hidden
-	v4 := m.arenaF32[:n*16]
-	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
-
+	// one matrix product with its epilogue computes:
+	// %4 = matmul %0, %2 transB : f32[N,16]  (model.nnc:8:15)  hidden, not stored
 	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
 	v5 := m.arenaF32[:n*16]
-	for i0 := range n {
-		o := v5[i0*16:][:16]
-		a := v4[i0*16:][:len(o)]
-		b := m.hiddenBias[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
+	runtime.MatMulBias32(v5, nil, x, m.hiddenWeight, m.hiddenBias, n, 2, 16, false, true, runtime.ActNone)
 
 	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
 	v6 := m.arenaF32[:n*16]
 	runtime.Tanh32Slice(v6, v5[:len(v6)])
 
-	// %9 = matmul %6, %7 transB : f32[N,1]  (model.nnc:9:10)  out
-	v9 := m.arenaF32[512 : 512+n]
-	runtime.MatMul(v9, v6, m.outWeight, n, 16, 1, false, true)
-
+	// one matrix product with its epilogue computes:
+	// %9 = matmul %6, %7 transB : f32[N,1]  (model.nnc:9:10)  out, not stored
 	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
 	v10 := m.arenaF32[512 : 512+n]
-	{
-		o := v10
-		a := v9[:len(o)]
-		b := m.outBias[0]
-		for i := range o {
-			o[i] = a[i] + b
-		}
-	}
+	runtime.MatMulBias32(v10, nil, v6, m.outWeight, m.outBias, n, 16, 1, false, true, runtime.ActNone)
 
 	return v10
 }

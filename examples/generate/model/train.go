@@ -19,48 +19,34 @@ func (m *Model) TrainStep(x []float32, y []float32, n int) (loss float32) {
 	runtime.CheckLen("TrainStep", "x", len(x), Features, n)
 	runtime.CheckLen("TrainStep", "y", len(y), Targets, n)
 
-	// %4 = matmul %0, %2 transB : f32[N,16]  (model.nnc:8:15)  hidden
-	v4 := m.arenaF32[:n*16]
-	runtime.MatMul(v4, x, m.hiddenWeight, n, 2, 16, false, true)
-
+	// one matrix product with its epilogue computes:
+	// %4 = matmul %0, %2 transB : f32[N,16]  (model.nnc:8:15)  hidden, not stored
 	// %5 = add %4, %3 : f32[N,16]  (model.nnc:8:15)  hidden
 	v5 := m.arenaF32[:n*16]
-	for i0 := range n {
-		o := v5[i0*16:][:16]
-		a := v4[i0*16:][:len(o)]
-		b := m.hiddenBias[:len(o)]
-		for i := range o {
-			o[i] = a[i] + b[i]
-		}
-	}
+	runtime.MatMulBias32(v5, nil, x, m.hiddenWeight, m.hiddenBias, n, 2, 16, false, true, runtime.ActNone)
 
 	// %6 = tanh %5 : f32[N,16]  (model.nnc:8:10)
 	v6 := m.arenaF32[:n*16]
 	runtime.Tanh32Slice(v6, v5[:len(v6)])
 
-	// %9 = matmul %6, %7 transB : f32[N,1]  (model.nnc:9:10)  out
-	v9 := m.arenaF32[512 : 512+n]
-	runtime.MatMul(v9, v6, m.outWeight, n, 16, 1, false, true)
+	// one matrix product with its epilogue computes:
+	// %9 = matmul %6, %7 transB : f32[N,1]  (model.nnc:9:10)  out, not stored
+	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
+	v10 := m.arenaF32[512 : 512+n]
+	runtime.MatMulBias32(v10, nil, v6, m.outWeight, m.outBias, n, 16, 1, false, true, runtime.ActNone)
 
 	// one loop over [N,1] computes:
-	// %10 = add %9, %8 : f32[N,1]  (model.nnc:9:10)  out
 	// %12 = abs %10 : f32[N,1]  (model.nnc:12:11)  bce_with_logits, in a local
 	// %13 = neg %12 : f32[N,1]  (model.nnc:12:11)  bce_with_logits
-	v10 := m.arenaF32[512 : 512+n]
 	v13 := m.arenaF32[544 : 544+n]
 	{
-		o := v10[:n]
-		o1 := v13[:len(o)]
-		r0 := v9[:len(o)]
-		r1 := m.outBias[0]
+		o := v13[:n]
+		r0 := v10[:len(o)]
 		for i := range o {
 			x0 := r0[i]
-			x1 := r1
-			t10 := float32(x0 + x1)
-			t12 := float32(math.Abs(float64(t10)))
+			t12 := float32(math.Abs(float64(x0)))
 			t13 := float32(-t12)
-			o[i] = t10
-			o1[i] = t13
+			o[i] = t13
 		}
 	}
 
