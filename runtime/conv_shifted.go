@@ -86,7 +86,7 @@ func newForwardForm(g ConvGeom) shiftedForm {
 		// planes.
 		f.bufLen = g.C*f.plane + p + shiftedSlack
 	}
-	if convWideTiles() && roundUp(f.og, 8) <= f.rows {
+	if f.dotRows() == 8 {
 		// Panels of 8 rows for the AVX-512 kernels where they cover no more rows.
 		f.mr, f.rows = 8, roundUp(f.og, 8)
 	}

@@ -87,7 +87,10 @@ func (f *shiftedForm) dotTaps8(acc, base []float32, aOff *[8]int, gb int, taps [
 		for q := range b4 {
 			b4[q] = gb + int(taps[min(t+q, len(taps)-1)])
 		}
-		if t+4 <= len(taps) {
+		// With three taps left the fourth column repeats the third, as an odd last
+		// tap does in dotTaps; acc has room for it because it holds an even number
+		// of taps.
+		if t+3 <= len(taps) {
 			convDot8AVX512(n, base, aOff, &b4, (*[2 * blk]float32)(acc[t*8*convDotLanes:]))
 			continue
 		}

@@ -25,6 +25,9 @@ var shiftedGeoms = []ConvGeom{
 	{N: 1, C: 3, H: 4, W: 3, O: 2, KH: 1, KW: 2, OH: 6, OW: 6, StrideH: 1, StrideW: 1, PadH: 1, PadW: 2, DilH: 1, DilW: 1, Groups: 1},
 	{N: 1, C: 60, H: 5, W: 4, O: 61, KH: 3, KW: 3, OH: 3, OW: 2, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, Groups: 1},
 	{N: 2, C: 2, H: 3, W: 1, O: 2, KH: 3, KW: 5, OH: 3, OW: 1, StrideH: 1, StrideW: 1, PadH: 1, PadW: 2, DilH: 1, DilW: 1, Groups: 1},
+	// An RGB first layer: 27 taps leave three after blocks of four in the filter
+	// gradient's 8-row dot products.
+	{N: 2, C: 3, H: 8, W: 8, O: 16, KH: 3, KW: 3, OH: 8, OW: 8, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1, Groups: 1},
 }
 
 // shiftedScratchLen returns the scratch all three shifted-window kernels need for g,
