@@ -75,8 +75,8 @@ func (e *funcEmitter) emitFused(s *passes.Step) error {
 			e.add(jen.Comment(lineComment("%s", describe(v))))
 		}
 	}
-	_, chunked := vectorTemps(s, e.fn.Graph.MaxBatch)
-	parallel := e.onPool(s)
+	chunked := chunkable(s, e.fn.Graph.MaxBatch)
+	parallel := chunked && runsParallel(s, e.fn)
 	var outs, reduceOuts []access
 	var stored, reductions []*ir.Value
 	var after []jen.Code
@@ -137,7 +137,7 @@ func (e *funcEmitter) emitFused(s *passes.Step) error {
 	for _, a := range ext {
 		ns.ins = append(ns.ins, e.operand(a, broadcastStrides(a.Shape, shape)))
 	}
-	if _, ok := rowVector(s, e.fn.Graph.MaxBatch); ok {
+	if rowVector(s, e.fn.Graph.MaxBatch) {
 		ns.vector = e.rowBody(s, ns, ext, stored)
 		e.add(ns.emit()...)
 		e.add(after...)
@@ -202,8 +202,7 @@ func (e *funcEmitter) onPool(s *passes.Step) bool {
 	if s.Epilogue || len(s.Values) == 1 && s.Placed(s.Values[0]) {
 		return false
 	}
-	_, chunked := vectorTemps(s, e.fn.Graph.MaxBatch)
-	return chunked && runsParallel(s, e.fn)
+	return chunkable(s, e.fn.Graph.MaxBatch) && runsParallel(s, e.fn)
 }
 
 // readAfterStep reports whether v, a value of step s, is a root of the function or

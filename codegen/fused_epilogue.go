@@ -24,6 +24,7 @@ func (e *funcEmitter) emitEpilogue(s *passes.Step) {
 		}
 		e.add(jen.Comment(lineComment("%s%s", describe(v), where)))
 	}
+
 	out := add
 	act := "ActNone"
 	if len(s.Values) == 3 {
@@ -36,6 +37,7 @@ func (e *funcEmitter) emitEpilogue(s *passes.Step) {
 		pre = e.slice(add)()
 	}
 	e.declareView(out)
+
 	bias := add.Args[1]
 	if bias == mm {
 		bias = add.Args[0]

@@ -48,13 +48,12 @@ var vectorUnary = map[ir.Op]string{
 // loop.
 func isScalarOperand(a *ir.Value) bool { return !a.Shape.HasBatch() && a.Shape.StaticElems() == 1 }
 
-// vectorTemps returns the number of scratch chunks step s needs when it runs
-// chunked, and whether it can. It can when the step is large, every value is
-// float32 with a slice kernel, and every operand from outside is an array of the
-// step's shape or a scalar.
-func vectorTemps(s *passes.Step, maxBatch int) (int, bool) {
+// chunkable reports whether step s can run chunked: the step is large, every
+// value is float32 with a slice kernel, and every operand from outside is an
+// array of the step's shape or a scalar.
+func chunkable(s *passes.Step, maxBatch int) bool {
 	if !largeStep(s, maxBatch) || slices.ContainsFunc(s.Values, isFusedReduction) {
-		return 0, false
+		return false
 	}
 	shape := s.Values[0].Shape
 	members := memberSet(s)
@@ -63,58 +62,55 @@ func vectorTemps(s *passes.Step, maxBatch int) (int, bool) {
 	return vectorOps(s, array, scalar)
 }
 
-// vectorOps returns the number of scratch chunks step s needs to run with slice
-// kernels, and whether it can. Every value must be float32 of the step's shape,
-// with a kernel for its operands. array and scalar tell whether an operand is read
-// a chunk at a time or as one element.
-func vectorOps(s *passes.Step, array, scalar func(*ir.Value) bool) (int, bool) {
+// vectorOps reports whether step s can run with slice kernels. Every value must
+// be float32 of the step's shape, with a kernel for its operands. array and scalar
+// tell whether an operand is read a chunk at a time or as one element.
+func vectorOps(s *passes.Step, array, scalar func(*ir.Value) bool) bool {
 	shape := s.Values[0].Shape
-	temps := 0
 	for _, v := range s.Values {
 		if isFusedReduction(v) {
 			// Added into its result's rows; rowVector accepts only sums.
 			if !array(v.Args[0]) {
-				return 0, false
+				return false
 			}
 			continue
 		}
 		if v.Op == ir.OpGt {
 			if !isMaskOf(s, v) || !array(v.Args[0]) || !scalar(v.Args[1]) || v.Args[0].DType != ir.F32 {
-				return 0, false
+				return false
 			}
 			continue
 		}
 		if v.DType != ir.F32 || !v.Shape.Equal(shape) {
-			return 0, false
+			return false
 		}
 		switch {
 		case vectorUnary[v.Op] != "":
 			if !array(v.Args[0]) {
-				return 0, false
+				return false
 			}
 		case vectorBinary[v.Op] != [3]string{}:
 			a, b := v.Args[0], v.Args[1]
 			if !(array(a) && (array(b) || scalar(b)) || scalar(a) && array(b)) {
-				return 0, false
+				return false
 			}
 		case v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && array(v.Args[0]):
 			// A mask computed in the step (array accepts a bool only as a
 			// value of the step): runtime.SelectGtVS32. A mask from outside
 			// has no slice kernel.
 			if !array(v.Args[1]) || !scalar(v.Args[2]) {
-				return 0, false
+				return false
 			}
 		case v.Op == ir.OpSelect:
 			// A scalar condition picks one of two arrays for the whole chunk.
 			if !scalar(v.Args[0]) || !array(v.Args[1]) || !array(v.Args[2]) {
-				return 0, false
+				return false
 			}
 		default:
-			return 0, false
+			return false
 		}
-		temps++
 	}
-	return temps, true
+	return true
 }
 
 // rowVectorMin is the least row length for which a step with broadcast operands
@@ -122,14 +118,14 @@ func vectorOps(s *passes.Step, array, scalar func(*ir.Value) bool) (int, bool) {
 // too few elements.
 const rowVectorMin = 64
 
-// rowVector returns the number of scratch chunks step s needs to run row by row
-// with slice kernels, and whether it can. Its loop nest, collapsed as the code
+// rowVector reports whether step s can run row by row with slice kernels. Its
+// loop nest, collapsed as the code
 // generator collapses it, must end in rows of at least rowVectorMin elements.
 // Along them every operand must either walk contiguously or stay put, as a bias
 // does along the rows of a dense layer's output.
-func rowVector(s *passes.Step, maxBatch int) (int, bool) {
+func rowVector(s *passes.Step, maxBatch int) bool {
 	if !largeStep(s, maxBatch) {
-		return 0, false
+		return false
 	}
 	shape := s.Values[0].Shape
 	ns := &nest{out: access{strides: contiguousStrides(shape)}}
@@ -144,7 +140,7 @@ func rowVector(s *passes.Step, maxBatch int) (int, bool) {
 	for _, v := range s.Values {
 		if isFusedReduction(v) {
 			if v.Op == ir.OpReduceMax {
-				return 0, false
+				return false
 			}
 			sums = append(sums, v)
 			ns.more = append(ns.more, access{strides: reduceStrides(v)})
@@ -158,11 +154,11 @@ func rowVector(s *passes.Step, maxBatch int) (int, bool) {
 	ns.collapse()
 	last := len(ns.dims) - 1
 	if last < 0 || ns.dims[last].static < rowVectorMin {
-		return 0, false
+		return false
 	}
 	for j := range sums {
 		if ns.more[j].strides[last] != 1 {
-			return 0, false
+			return false
 		}
 	}
 
@@ -176,7 +172,7 @@ func rowVector(s *passes.Step, maxBatch int) (int, bool) {
 		case 0:
 			elements[a] = true
 		default:
-			return 0, false
+			return false
 		}
 	}
 	return vectorOps(s, func(a *ir.Value) bool { return rows[a] }, func(a *ir.Value) bool { return elements[a] })
@@ -305,17 +301,15 @@ func (g *generator) reserveVectorScratch() {
 			if s.Epilogue {
 				continue
 			}
-			_, ok := vectorTemps(s, f.Graph.MaxBatch)
 			n := (&funcEmitter{g: g, fn: f}).chunkTemps(s)
-			if !ok {
-				if n, ok = rowVector(s, f.Graph.MaxBatch); ok {
-					need = max(need, n*vectorChunk)
+			switch {
+			case chunkable(s, f.Graph.MaxBatch):
+				if runsParallel(s, f) {
+					g.parallelLoops = true
+					n *= loopWorkers
 				}
+			case !rowVector(s, f.Graph.MaxBatch):
 				continue
-			}
-			if runsParallel(s, f) {
-				g.parallelLoops = true
-				n *= loopWorkers
 			}
 			need = max(need, n*vectorChunk)
 		}
@@ -338,7 +332,7 @@ type chunkedLoop struct {
 	batch bool // the code uses the batch extent n
 }
 
-// emitChunked adds the chunked loop of step s, which vectorTemps accepts. A large
+// emitChunked adds the chunked loop of step s, which chunkable accepts. A large
 // loop runs its chunks on the worker pool through a method of its own.
 func (e *funcEmitter) emitChunked(s *passes.Step, dests map[*ir.Value]func() *jen.Statement) {
 	parallel := runsParallel(s, e.fn)
@@ -454,11 +448,8 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 	// the chunk, when no value of the chunk reads any operand any more.
 	var stores []jen.Code
 	for i, v := range s.Values {
-		if v.Op == ir.OpGt {
-			continue // computed by the selects that use it
-		}
-		if i+1 < len(s.Values) && foldedProduct(s, i+1) == v {
-			continue // computed by the next value's kernel
+		if computedWithNext(s, i) {
+			continue
 		}
 		if isFusedReduction(v) {
 			acc := dests[v]
@@ -467,7 +458,7 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 		}
 		name := "t" + strconv.Itoa(v.ID)
 		dst := dests[v]
-		direct := dst != nil && !e.readLater(s, i, v)
+		direct := !e.needsScratch(s, i)
 		if direct {
 			stmts = append(stmts, jen.Id(name).Op(":=").Add(dst()))
 		} else {
@@ -493,17 +484,26 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 func (e *funcEmitter) chunkTemps(s *passes.Step) int {
 	temps := 0
 	for i, v := range s.Values {
-		if v.Op == ir.OpGt || isFusedReduction(v) {
-			continue
-		}
-		if i+1 < len(s.Values) && foldedProduct(s, i+1) == v {
-			continue
-		}
-		if s.Internal[v] || e.readLater(s, i, v) {
+		if !computedWithNext(s, i) && !isFusedReduction(v) && e.needsScratch(s, i) {
 			temps++
 		}
 	}
 	return temps
+}
+
+// computedWithNext reports whether chunkMembers computes value i of step s inside
+// another value's kernel: a compare inside the selects that use it, or a product
+// folded into the next value.
+func computedWithNext(s *passes.Step, i int) bool {
+	return s.Values[i].Op == ir.OpGt || i+1 < len(s.Values) && foldedProduct(s, i+1) == s.Values[i]
+}
+
+// needsScratch reports whether value i of chunked step s goes to scratch rather
+// than straight to its destination: it has none (it is internal), or a later
+// value of the step reads memory that the destination may share.
+func (e *funcEmitter) needsScratch(s *passes.Step, i int) bool {
+	v := s.Values[i]
+	return s.Internal[v] || e.readLater(s, i, v)
 }
 
 // chunkKernel returns the statements that compute v's chunk into the slice name:

@@ -7,7 +7,7 @@ import (
 )
 
 // epilogue is a float32 matrix product with a bias add and possibly a ReLU after
-// it, which the code generator computes with one runtime.MatMulBias32 call: the
+// it, which the code generator computes with one runtime.MatMulBias32 call. The
 // product's kernel adds the bias and applies the ReLU to each tile of the result
 // while the tile is still in cache.
 type epilogue struct {

@@ -45,9 +45,10 @@ type Step struct {
 	// (docs/memory.md).
 	Aligned bool
 	// Epilogue marks a float32 matrix product whose bias add, and possibly the
-	// ReLU after it, run in the product's epilogue: Values are the matmul, the
-	// add and the relu if there is one (see epilogues in fuse_epilogue.go). The matmul is always
-	// internal; the add is internal when the relu is its only user.
+	// ReLU after it, run in the product's epilogue (see epilogues in
+	// fuse_epilogue.go). Values are the matmul, the add and the relu if there is
+	// one. The matmul is always internal, and the add is internal when the relu
+	// is its only user.
 	Epilogue bool
 }
 

@@ -53,9 +53,10 @@ func shiftedApplies(op convOp, g ConvGeom) bool {
 // filterMinColumns is the least number of virtual columns per sample (jd) for which the
 // filter gradient runs in the shifted-window form. Each convDot call sums one sample,
 // jd/8 steps, and with few steps its fixed cost dominates. On 64 channels of 4×4
-// images (24 columns) im2col was 1.2 times faster, on 8×8 (80 columns) the shifted
-// window was 1.06 times faster (AVX-512 kernels; with the AVX2 kernels only, 1.6 and
-// 1.2 times).
+// images (24 columns) im2col was 1.2 times faster. On 8×8 images (80 columns) the
+// shifted window was 1.06 times faster. Those are the AVX-512 kernels' figures.
+// NOTE: with the AVX2 kernels only, the figures were 1.6 and 1.2 times against an
+// older, slower im2col, and they have not been measured again since.
 // NOTE: the threshold lies between those two measurements; sizes in between were not
 // measured.
 const filterMinColumns = 64

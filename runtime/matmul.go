@@ -27,10 +27,9 @@ const (
 // MatMul panics if a dimension is negative or a slice is shorter than its matrix.
 func MatMul[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	checkMatMul("MatMul", len(c), len(a), len(b), 1, m, k, n)
-	if unsafe.Sizeof(c[0]) == 4 && epiPacked(m, k, n) {
-		// The packed GEMM overwrites C in its first block of k, so C needs no clearing.
-		gemmPackedEpi(fastKernels, asFloat32(c), asFloat32(a), asFloat32(b), m, k, n,
-			transA, transB, gemmEpilogue{})
+	if unsafe.Sizeof(c[0]) == 4 {
+		gemmOverwrite32(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB,
+			gemmEpilogue{})
 		return
 	}
 	clear(c[:m*n])
@@ -110,22 +109,43 @@ var sgemmFastName, sgemmFast = fastSgemmKernel()
 // on a 2-core AVX2 machine the packed GEMM overtook the loops at about 8 rows.
 const packedMinRows = 8
 
-// gemmAcc adds op(A)·op(B) to C. Where assembly kernels are available, float32
-// products that useSmallPath selects (judged on the whole product's shape) go
-// through gemmSmall (split by columns across workers by gemmSmallSplit), other float32
-// products of at least packedMinRows rows through the packed GEMM, and everything else
-// through gemmLoops.
+// gemmPath is the code that gemmAcc runs a float32 product on.
+type gemmPath uint8
+
+const (
+	pathLoops  gemmPath = iota // gemmLoops
+	pathSmall                  // gemmSmall, split by columns across workers by gemmSmallSplit
+	pathPacked                 // the packed GEMM
+)
+
+// float32Path returns the path of a float32 product of positive dimensions: the small
+// kernels where useSmallPath selects the shape, the packed GEMM from packedMinRows rows
+// where there are assembly kernels, and the loops otherwise.
+func float32Path(m, k, n int) gemmPath {
+	switch {
+	case hasSmallKernels && useSmallPath(m, k, n):
+		return pathSmall
+	case sgemmFast != nil && m >= packedMinRows:
+		return pathPacked
+	}
+	return pathLoops
+}
+
+// gemmAcc adds op(A)·op(B) to C, for float32 on the path float32Path chooses and
+// otherwise with gemmLoops.
 func gemmAcc[T Float](c, a, b []T, m, k, n int, transA, transB bool) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	if hasSmallKernels && unsafe.Sizeof(c[0]) == 4 && useSmallPath(m, k, n) {
-		gemmSmallSplit(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
-		return
-	}
-	if sgemmFast != nil && unsafe.Sizeof(c[0]) == 4 && m >= packedMinRows {
-		gemmPackedFast(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
-		return
+	if unsafe.Sizeof(c[0]) == 4 {
+		switch float32Path(m, k, n) {
+		case pathSmall:
+			gemmSmallSplit(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
+			return
+		case pathPacked:
+			gemmPackedFast(asFloat32(c), asFloat32(a), asFloat32(b), m, k, n, transA, transB)
+			return
+		}
 	}
 	gemmLoops(c, a, b, m, k, n, transA, transB)
 }

@@ -8,11 +8,11 @@ import (
 // GEMM epilogue. MatMulBias32 adds a bias row to a float32 product and applies an
 // activation while the product's blocks are still in cache. In the packed GEMM each
 // worker applies the epilogue to a strip of its block of C as soon as the strip has
-// received its last block of k, so the strip is read back from cache: from L1 when k
-// is at least the block depth of 256, from L2 for smaller k, whose taller blocks make
-// a strip of up to a few hundred KiB. Products that take
-// the small path or the pure-Go loops are computed into C first and the epilogue then
-// runs over C row by row; C is small there.
+// received its last block of k, so the strip is read back from cache. That is L1
+// when k is at least the block depth of 256. Smaller k makes taller blocks, whose
+// strips come back from L2 or, for k of a few elements, from further out. Products
+// that take the small path or the pure-Go loops are computed into C first, and the
+// epilogue then runs over C row by row.
 //
 // The epilogue touches an element of the product only after its last addition. It
 // then adds the bias once and applies the activation with the instructions of AddVV32
@@ -66,47 +66,46 @@ func MatMulBias32(c, pre, a, b, bias []float32, m, k, n int, transA, transB bool
 	if pre != nil {
 		e.pre = pre[:mn]
 	}
-	if epiPacked(m, k, n) {
-		// The set kernels overwrite C, so it needs no clearing.
-		gemmPackedEpi(fastKernels, c, a, b, m, k, n, transA, transB, e)
-		return
-	}
-	clear(c[:mn])
-	gemmAcc(c, a, b, m, k, n, transA, transB)
-	e.apply(c, n, m, n)
+	gemmOverwrite32(c, a, b, m, k, n, transA, transB, e)
 }
 
 // epiPacked reports whether gemmAcc computes an m×k×n float32 product with the packed
-// GEMM, so that MatMul and MatMulBias32 can overwrite C with it instead of clearing C
-// and adding, and MatMulBias32 can run the epilogue inside it.
-// NOTE: this repeats the choice of gemmAcc; TestMatMulOverwritePaths checks that both
-// agree on shapes at the limits of every path.
+// GEMM and set kernels exist, so that MatMul and MatMulBias32 can overwrite C with it
+// instead of clearing C and adding, and MatMulBias32 can run the epilogue inside it.
 func epiPacked(m, k, n int) bool {
-	if m == 0 || n == 0 || k == 0 {
-		return false
-	}
-	if hasSmallKernels && useSmallPath(m, k, n) {
-		return false
-	}
-	return sgemmFast != nil && m >= packedMinRows
+	return m > 0 && k > 0 && n > 0 && float32Path(m, k, n) == pathPacked &&
+		fastKernels.kernelSet != nil
 }
 
-// fastKernels are the assembly micro-kernels with their set variants, or none (nil
-// kernels) where the build or CPU has none.
-var fastKernels = gemmKernels{kernel: sgemmFast, kernelSet: sgemmFastSet,
-	wide: sgemmWide, wideSet: sgemmWideSet,
-	wideRows: sgemmWideRows, wideRowsSet: sgemmWideRowsSet}
+// fastAddKernels are the assembly micro-kernels that add to C, and fastKernels the
+// same with their set variants. Their kernels are nil where the build or CPU has none.
+var (
+	fastAddKernels = gemmKernels{kernel: sgemmFast, wide: sgemmWide, wideRows: sgemmWideRows}
+	fastKernels    = gemmKernels{kernel: sgemmFast, kernelSet: sgemmFastSet,
+		wide: sgemmWide, wideSet: sgemmWideSet,
+		wideRows: sgemmWideRows, wideRowsSet: sgemmWideRowsSet}
+)
 
-// gemmPackedEpi computes op(A)·op(B) with the packed GEMM and the kernels ks, as
-// gemmPackedWide does, and applies e to every element of C after its last block of k.
-// Where ks has set kernels it overwrites C; otherwise it adds to C, which must then
-// start zeroed for the result to be MatMulBias32's.
+// gemmPackedEpi computes op(A)·op(B) with the packed GEMM and the kernels ks, and
+// applies e to every element of C after its last block of k. Where ks has set kernels
+// it overwrites C; otherwise it adds to C.
 func gemmPackedEpi(ks gemmKernels, c, a, b []float32, m, k, n int, transA, transB bool,
 	e gemmEpilogue) {
 	j := getGemmJob()
-	j.epi = e
-	j.run(ks, c, a, b, m, k, n, transA, transB)
+	j.run(ks, c, a, b, m, k, n, transA, transB, e)
 	putGemmJob(j)
+}
+
+// gemmOverwrite32 sets C = op(A)·op(B) and applies e: in the packed GEMM's epilogue
+// where epiPacked allows, else by clearing C, adding the product and running e over C.
+func gemmOverwrite32(c, a, b []float32, m, k, n int, transA, transB bool, e gemmEpilogue) {
+	if epiPacked(m, k, n) {
+		gemmPackedEpi(fastKernels, c, a, b, m, k, n, transA, transB, e)
+		return
+	}
+	clear(c[:m*n])
+	gemmAcc(c, a, b, m, k, n, transA, transB)
+	e.apply(c, n, m, n)
 }
 
 // gemmEpilogue is the epilogue of one block of C: an optional bias row, an optional

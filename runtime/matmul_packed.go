@@ -65,25 +65,13 @@ var (
 // the given micro-kernel, on several goroutines when the product is large enough (see
 // gemmJob). It does not allocate in steady state.
 func gemmPacked(kernel sgemmKernel, c, a, b []float32, m, k, n int, transA, transB bool) {
-	gemmPackedWide(kernel, nil, c, a, b, m, k, n, transA, transB)
+	gemmPackedEpi(gemmKernels{kernel: kernel}, c, a, b, m, k, n, transA, transB, gemmEpilogue{})
 }
 
-// gemmPackedFast is gemmPacked with the assembly micro-kernels: sgemmFast, and
-// sgemmWide where there is one. sgemmFast must not be nil.
+// gemmPackedFast is gemmPacked with the adding assembly micro-kernels. sgemmFast must
+// not be nil.
 func gemmPackedFast(c, a, b []float32, m, k, n int, transA, transB bool) {
-	j := getGemmJob()
-	ks := gemmKernels{kernel: sgemmFast, wide: sgemmWide, wideRows: sgemmWideRows}
-	j.run(ks, c, a, b, m, k, n, transA, transB)
-	putGemmJob(j)
-}
-
-// gemmPackedWide is gemmPacked with wide, if not nil, computing the tiles of full rows
-// that span two full B panels.
-func gemmPackedWide(kernel sgemmKernel, wide sgemmWideKernel, c, a, b []float32,
-	m, k, n int, transA, transB bool) {
-	j := getGemmJob()
-	j.run(gemmKernels{kernel: kernel, wide: wide}, c, a, b, m, k, n, transA, transB)
-	putGemmJob(j)
+	gemmPackedEpi(fastAddKernels, c, a, b, m, k, n, transA, transB, gemmEpilogue{})
 }
 
 // gemmKernels are the micro-kernels of one packed product. The set kernels compute the

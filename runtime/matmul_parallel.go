@@ -89,9 +89,10 @@ func putGemmJob(j *gemmJob) {
 }
 
 // run adds op(A)·op(B) to C with the given micro-kernels, or stores it into C where
-// ks has set kernels.
-func (j *gemmJob) run(ks gemmKernels, c, a, b []float32, m, k, n int, transA, transB bool) {
-	j.ks, j.c, j.a, j.b, j.m, j.k, j.n = ks, c, a, b, m, k, n
+// ks has set kernels, and applies e to every element of C after its last block of k.
+func (j *gemmJob) run(ks gemmKernels, c, a, b []float32, m, k, n int, transA, transB bool,
+	e gemmEpilogue) {
+	j.ks, j.c, j.a, j.b, j.m, j.k, j.n, j.epi = ks, c, a, b, m, k, n, e
 	j.rsA, j.csA = k, 1
 	if transA {
 		j.rsA, j.csA = 1, m
@@ -128,31 +129,24 @@ func (j *gemmJob) Run(i, worker int) {
 	if j.byCols {
 		j0 := u0 * colUnit
 		n := min(u1*colUnit, j.n) - j0
-		packedBlocksEpi(j.ks, s, j.c[j0:], j.a, j.b[j0*j.csB:],
+		packedBlocks(j.ks, s, j.c[j0:], j.a, j.b[j0*j.csB:],
 			j.m, j.k, n, j.n, j.rsA, j.csA, j.rsB, j.csB, j.epi.at(0, j0, j.n))
 		return
 	}
 	i0 := u0 * kernelMR
 	m := min(u1*kernelMR, j.m) - i0
-	packedBlocksEpi(j.ks, s, j.c[i0*j.n:], j.a[i0*j.rsA:], j.b,
+	packedBlocks(j.ks, s, j.c[i0*j.n:], j.a[i0*j.rsA:], j.b,
 		m, j.k, j.n, j.n, j.rsA, j.csA, j.rsB, j.csB, j.epi.at(i0, 0, j.n))
 }
 
 // packedBlocks adds op(A)·op(B) to the m×n block of C at the start of c, whose rows
-// start ldc elements apart, with the packed loop nest and the storage of s. The
-// operands are strided as at gemmJob.
-func packedBlocks(kernel sgemmKernel, wide sgemmWideKernel, s *gemmScratch,
-	c, a, b []float32, m, k, n, ldc, rsA, csA, rsB, csB int) {
-	packedBlocksEpi(gemmKernels{kernel: kernel, wide: wide}, s, c, a, b,
-		m, k, n, ldc, rsA, csA, rsB, csB, gemmEpilogue{})
-}
-
-// packedBlocksEpi is packedBlocks with the micro-kernels ks, followed by the epilogue
-// e of the m×n block, whose pre output has rows ldc elements apart like C. Where ks
+// start ldc elements apart, with the packed loop nest, the micro-kernels ks and the
+// storage of s, followed by the epilogue e of the block, whose pre output has rows ldc
+// elements apart like C. The operands are strided as at gemmJob. Where ks
 // has set kernels, the first block of k stores into C instead of adding, so that C
 // need not be cleared. Each block of C gets e right after its last block of k, in
 // macroKernel.
-func packedBlocksEpi(ks gemmKernels, s *gemmScratch, c, a, b []float32,
+func packedBlocks(ks gemmKernels, s *gemmScratch, c, a, b []float32,
 	m, k, n, ldc, rsA, csA, rsB, csB int, e gemmEpilogue) {
 	blockM, blockN := packedBlockSizes(k)
 	add, set := ks.inPlace(csA)

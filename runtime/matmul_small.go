@@ -108,26 +108,10 @@ func smallDot(c, a, b []float32, m, k, n int) {
 	}
 }
 
-// smallAxpy adds op(A)·B to C where B is stored k×n and op(A)[i,p] = a[i*rsA+p*csA].
-// Blocks of one or two rows would leave the 4×16 kernel waiting on the latency of its
-// few accumulation chains, so their rows take the 1×64 kernel on full strips of 64
-// columns. Both kernels compute an element the same way.
+// smallAxpy adds op(A)·B to C where B is stored k×n and op(A)[i,p] = a[i*rsA+p*csA],
+// all columns at once (see smallAxpyRange).
 func smallAxpy(c, a, b []float32, m, k, n, rsA, csA int) {
-	for i0 := 0; i0 < m; i0 += smallAxpyRows {
-		nr := min(smallAxpyRows, m-i0)
-		j0 := 0
-		if nr <= 2 {
-			for ; j0+smallRowCols <= n; j0 += smallRowCols {
-				for i := i0; i < i0+nr; i++ {
-					smallRowKernel(k, &a[i*rsA], csA, &b[j0], n, &c[i*n+j0])
-				}
-			}
-		}
-		for ; j0 < n; j0 += smallAxpyCols {
-			nc := min(smallAxpyCols, n-j0)
-			smallAxpyKernel(k, &a[i0*rsA], rsA, csA, &b[j0], n, &c[i0*n+j0], n, nr, nc)
-		}
-	}
+	smallAxpyRange(c, a, b, m, k, n, 0, n, rsA, csA)
 }
 
 // smallTransBoth adds Aᵀ·Bᵀ to C where A is stored k×m and B is stored n×k. It computes

@@ -12,8 +12,9 @@ import "sync"
 // block of the small kernels (see matmul_small.go), so the bits of the result do not
 // depend on the number of parts or on where they start.
 
-// splitMinWork is the least m·k·n for which a small product is split. One part of a
-// split with two workers then streams at least 192 KiB of op(B), about 1.5 µs of work.
+// splitMinWork is the least m·k·n for which a small product is split. Each part of a
+// split with two workers then has at least splitMinWork/2 multiply-adds; for a one-row
+// product that is at least 192 KiB of op(B) streamed, about 1.5 µs of work.
 // Handing a part to a polling helper and waiting for it takes about 1 µs. On the
 // machine of docs/benchmarks.md with two threads, 1×256·256 A·Bᵀ took 2.6 µs split
 // and 2.4 µs whole, and 1×784·128 took 2.8 µs split and 3.3 µs whole.
@@ -124,7 +125,9 @@ func smallDotRange(c, a, b []float32, m, k, n, j0, j1 int) {
 }
 
 // smallAxpyRange adds columns j0 to j1-1 of op(A)·B to C, where B is stored k×n and
-// op(A)[i,p] = a[i*rsA+p*csA], with the blocks of smallAxpy.
+// op(A)[i,p] = a[i*rsA+p*csA]. Blocks of one or two rows would leave the 4×16 kernel
+// waiting on the latency of its few accumulation chains, so their rows take the 1×64
+// kernel on full strips of 64 columns. Both kernels compute an element the same way.
 func smallAxpyRange(c, a, b []float32, m, k, n, j0, j1, rsA, csA int) {
 	for i0 := 0; i0 < m; i0 += smallAxpyRows {
 		nr := min(smallAxpyRows, m-i0)

@@ -13,8 +13,9 @@ import (
 // (argmaxRow2x2 and the loops around it) on every input, NaN payloads included.
 
 // poolVecValues returns n float32 values for the comparison of the kernels. Most come
-// from a small set, so that windows hold ties, signed zeros, infinities and NaNs with
-// different signs and payloads; nanShare of them are NaN. The rest are random.
+// from a small set, so that windows contain ties, signed zeros, infinities and NaNs
+// with different signs and payloads. A share nanShare of them are NaN, and the rest
+// are random.
 func poolVecValues(r *rand.Rand, n int, nanShare float64) []float32 {
 	set := []float32{-2, -1, float32(math.Copysign(0, -1)), 0, 1, 2, 1e-40, -1e-40,
 		float32(math.Inf(1)), float32(math.Inf(-1))}
