@@ -16,6 +16,7 @@ func TestFusedKernelsReached(t *testing.T) {
 		{"mnist", "train.go", "runtime.SubMulVS32("},     // SGD step
 		{"binary", "train.go", "runtime.MatMulBias32("},  // a bias without activation
 		{"mnist", "train.go", "runtime.LogSoftmax32("},   // cross-entropy
+		{"lenet", "train.go", "runtime.AdamStep32("},     // the dense layers' Adam steps
 	} {
 		files, err := Generate(exampleProgram(t, c.model), Options{Package: c.model, Source: c.model + ".nnc"})
 		if err != nil {

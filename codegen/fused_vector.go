@@ -21,6 +21,12 @@ import (
 // enough that a round's scratch stays in the L1 cache.
 const vectorChunk = 512
 
+// directChunk is the number of elements per round of a chunked loop that needs
+// no scratch, because every kernel writes straight to its destination. It is
+// large, so that each kernel call's checks and setup are paid rarely. Workers
+// still get enough rounds to share: 49 for a 784x512 weight.
+const directChunk = 16 * vectorChunk
+
 // vectorMinElems is the least number of elements, at the largest batch, for which
 // a step runs chunked. Below it the element loop's lower setup cost wins.
 const vectorMinElems = 4096
@@ -337,10 +343,14 @@ type chunkedLoop struct {
 func (e *funcEmitter) emitChunked(s *passes.Step, dests map[*ir.Value]func() *jen.Statement) {
 	parallel := runsParallel(s, e.fn)
 	c := e.chunked(s, dests, parallel)
-	rounds := jen.Parens(jen.Id("total").Op("+").Lit(vectorChunk - 1)).Op("/").Lit(vectorChunk)
+	size := vectorChunk
+	if e.chunkTemps(s) == 0 {
+		size = directChunk
+	}
+	rounds := jen.Parens(jen.Id("total").Op("+").Lit(size - 1)).Op("/").Lit(size)
 	if !parallel {
-		stmts := append(c.pre, jen.For(jen.Id("lo").Op(":=").Lit(0), jen.Id("lo").Op("<").Id("total"), jen.Id("lo").Op("+=").Lit(vectorChunk)).Block(
-			append([]jen.Code{jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(vectorChunk), jen.Id("total"))}, c.chunk...)...))
+		stmts := append(c.pre, jen.For(jen.Id("lo").Op(":=").Lit(0), jen.Id("lo").Op("<").Id("total"), jen.Id("lo").Op("+=").Lit(size)).Block(
+			append([]jen.Code{jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(size), jen.Id("total"))}, c.chunk...)...))
 		e.add(jen.Block(stmts...))
 		return
 	}
@@ -354,8 +364,8 @@ func (e *funcEmitter) emitChunked(s *passes.Step, dests map[*ir.Value]func() *je
 	body = append(body, c.views...)
 	body = append(body, c.pre...)
 	body = append(body,
-		jen.Id("lo").Op(":=").Id("i").Op("*").Lit(vectorChunk),
-		jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(vectorChunk), jen.Id("total")))
+		jen.Id("lo").Op(":=").Id("i").Op("*").Lit(size),
+		jen.Id("hi").Op(":=").Min(jen.Id("lo").Op("+").Lit(size), jen.Id("total")))
 	body = append(body, c.chunk...)
 	e.decls = append(e.decls,
 		jen.Comment(lineComment("%s runs the chunks of a loop of %s on the runtime's worker pool.", name, e.method)),
@@ -447,8 +457,20 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 	// Stores that cannot go straight to their destination wait for the end of
 	// the chunk, when no value of the chunk reads any operand any more.
 	var stores []jen.Code
+	newTemp := func() *jen.Statement {
+		t := jen.Id("m").Dot(arenaField(ir.F32)).Index(tempAt(temp), jen.Empty()).Index(jen.Empty(), jen.Id("hi").Op("-").Id("lo"))
+		temp++
+		return t
+	}
+	adams := adamKernels(s)
 	for i, v := range s.Values {
-		if computedWithNext(s, i) {
+		if k := adams[i]; k != nil {
+			call, st := e.adamCall(s, k, local, dests, newTemp)
+			stmts = append(stmts, call...)
+			stores = append(stores, st...)
+			continue
+		}
+		if computedWithNext(s, i) || adamMember(s, adams, i) != nil {
 			continue
 		}
 		if isFusedReduction(v) {
@@ -462,9 +484,7 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 		if direct {
 			stmts = append(stmts, jen.Id(name).Op(":=").Add(dst()))
 		} else {
-			stmts = append(stmts, jen.Id(name).Op(":=").Id("m").Dot(arenaField(ir.F32)).
-				Index(tempAt(temp), jen.Empty()).Index(jen.Empty(), jen.Id("hi").Op("-").Id("lo")))
-			temp++
+			stmts = append(stmts, jen.Id(name).Op(":=").Add(newTemp()))
 		}
 		if p := foldedProduct(s, i); p != nil {
 			stmts = append(stmts, foldedKernel(s, v, p, name, local))
@@ -483,8 +503,17 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 // step s: one for each value it cannot write straight to its destination.
 func (e *funcEmitter) chunkTemps(s *passes.Step) int {
 	temps := 0
+	adams := adamKernels(s)
 	for i, v := range s.Values {
-		if !computedWithNext(s, i) && !isFusedReduction(v) && e.needsScratch(s, i) {
+		if k := adams[i]; k != nil {
+			for _, o := range k.outputs() {
+				if e.adamScratch(s, k, o) {
+					temps++
+				}
+			}
+			continue
+		}
+		if !computedWithNext(s, i) && adamMember(s, adams, i) == nil && !isFusedReduction(v) && e.needsScratch(s, i) {
 			temps++
 		}
 	}

@@ -200,29 +200,30 @@ func checkEpilogue(c, pre, a, b, bias []float32, m, k, n int, act Act) {
 	if act > ActReLU {
 		panic(fmt.Sprintf("nncc: MatMulBias32: unknown activation %v", act))
 	}
-	checkDisjoint("c", c[:mn], "a", a[:m*k])
-	checkDisjoint("c", c[:mn], "b", b[:k*n])
+	checkDisjoint("MatMulBias32", "c", c[:mn], "a", a[:m*k])
+	checkDisjoint("MatMulBias32", "c", c[:mn], "b", b[:k*n])
 	if bias != nil {
-		checkDisjoint("c", c[:mn], "bias", bias[:n])
+		checkDisjoint("MatMulBias32", "c", c[:mn], "bias", bias[:n])
 	}
 	if pre != nil {
-		checkDisjoint("pre", pre[:mn], "a", a[:m*k])
-		checkDisjoint("pre", pre[:mn], "b", b[:k*n])
-		checkDisjoint("c", c[:mn], "pre", pre[:mn])
+		checkDisjoint("MatMulBias32", "pre", pre[:mn], "a", a[:m*k])
+		checkDisjoint("MatMulBias32", "pre", pre[:mn], "b", b[:k*n])
+		checkDisjoint("MatMulBias32", "c", c[:mn], "pre", pre[:mn])
 		if bias != nil {
-			checkDisjoint("pre", pre[:mn], "bias", bias[:n])
+			checkDisjoint("MatMulBias32", "pre", pre[:mn], "bias", bias[:n])
 		}
 	}
 }
 
-// checkDisjoint panics if the non-empty slices x and y share an element.
-func checkDisjoint(xName string, x []float32, yName string, y []float32) {
+// checkDisjoint panics if the non-empty slices x and y, operands of kernel fn,
+// share an element.
+func checkDisjoint(fn, xName string, x []float32, yName string, y []float32) {
 	if len(x) == 0 || len(y) == 0 {
 		return
 	}
 	px := uintptr(unsafe.Pointer(unsafe.SliceData(x)))
 	py := uintptr(unsafe.Pointer(unsafe.SliceData(y)))
 	if px < py+uintptr(len(y))*4 && py < px+uintptr(len(x))*4 {
-		panic(fmt.Sprintf("nncc: MatMulBias32: %s overlaps %s", xName, yName))
+		panic(fmt.Sprintf("nncc: %s: %s overlaps %s", fn, xName, yName))
 	}
 }

@@ -43,6 +43,7 @@ type vecKernels struct {
 	subSV, divSV               vecSVKernel
 	neg, sqrt, relu            vecUnaryKernel
 	mulAddVS, subMulVS         vecMulAddKernel
+	adam                       vecAdamKernel
 }
 
 // vecFast is the set of kernels that the slice kernels use, chosen at start-up by

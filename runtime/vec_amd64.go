@@ -59,6 +59,9 @@ func mulAddVSAVX2(dst, a []float32, s float32, b []float32)
 //go:noescape
 func subMulVSAVX2(dst, a []float32, s float32, b []float32)
 
+//go:noescape
+func adamAVX2(mOut, vOut, wOut, m, v, w, g []float32, c AdamCoef32)
+
 // fastVecKernels returns the AVX2 kernels when the CPU supports them, else none.
 func fastVecKernels() vecKernels {
 	if !hasVecAVX2 {
@@ -71,5 +74,6 @@ func fastVecKernels() vecKernels {
 		subSV: subSVAVX2, divSV: divSVAVX2,
 		neg: negAVX2, sqrt: sqrtAVX2, relu: reluAVX2,
 		mulAddVS: mulAddVSAVX2, subMulVS: subMulVSAVX2,
+		adam: adamAVX2,
 	}
 }

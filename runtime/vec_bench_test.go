@@ -21,9 +21,6 @@ func BenchmarkVec(b *testing.B) {
 			}
 			for _, impl := range vecImpls() {
 				name := impl.name
-				if name == "" {
-					name = "go"
-				}
 				b.Run(fmt.Sprintf("%s/n=%d/%s", c.name, n, name), func(b *testing.B) {
 					withVecKernels(impl, func() {
 						b.SetBytes(int64(n) * 4)

@@ -23,9 +23,6 @@ var mulAddCases = []mulAddCase{
 func TestVecMulAddConformance(t *testing.T) {
 	for _, impl := range vecImpls() {
 		name := impl.name
-		if name == "" {
-			name = "go"
-		}
 		for _, c := range mulAddCases {
 			t.Run(name+"/"+c.name, func(t *testing.T) {
 				withVecKernels(impl, func() { testMulAddCase(t, c) })
