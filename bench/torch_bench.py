@@ -1,9 +1,11 @@
 """Times the benchmark models of bench/run.sh in PyTorch on the CPU.
 
 Each line of output is "torch MODEL BENCH THREADS NS_PER_OP", the median of
-several repetitions. Lines starting with # name the PyTorch version and the BLAS
-library the process loaded. Run it with the Python that
-has torch, for example:
+several repetitions. Lines starting with # name the PyTorch version, the BLAS
+library the process loaded and the OpenBLAS core it runs. Where OpenBLAS would
+fall back to a generic core without AVX2 on a processor that has AVX2 or AVX-512,
+the script sets OPENBLAS_CORETYPE to Haswell or SkylakeX before it loads torch,
+and says so. Run it with the Python that has torch, for example:
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/torch_bench.py
 
@@ -13,11 +15,61 @@ The models, batch sizes and optimizers match the .nnc files that run.sh compiles
 import argparse
 import copy
 import ctypes
+import os
 import statistics
+import subprocess
+import sys
 import time
 
-import torch
-from torch import nn
+# OpenBLAS cores without AVX2, which it falls back to when it does not know the
+# processor model, for example under some virtual machines.
+GENERIC_CORES = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom",
+                 "Sandybridge", "Katmai", "Coppermine", "Northwood"}
+
+
+def openblas_core():
+    """Returns the core OpenBLAS picks in a fresh process, or None without it."""
+    probe = ("import ctypes; l = ctypes.CDLL('libopenblas.so.0'); "
+             "l.openblas_get_corename.restype = ctypes.c_char_p; "
+             "print(l.openblas_get_corename().decode())")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    return r.stdout.strip() or None if r.returncode == 0 else None
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def fit_openblas_core():
+    """Sets OPENBLAS_CORETYPE, before torch loads OpenBLAS, when OpenBLAS would
+    fall back to a generic core on a processor with AVX2 or AVX-512. Returns the
+    line to print about the core. Timing PyTorch on OpenBLAS's SSE3 kernels would be as
+    unfair as timing it on the reference BLAS."""
+    if "OPENBLAS_CORETYPE" in os.environ:
+        return f"# OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} set by the caller"
+    core = openblas_core()
+    if core not in GENERIC_CORES:
+        return f"# openblas picked core {core}"
+    flags = cpu_flags()
+    if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"} <= flags:
+        fit = "SkylakeX"
+    elif {"avx2", "fma"} <= flags:
+        fit = "Haswell"
+    else:
+        return f"# openblas picked core {core}"
+    os.environ["OPENBLAS_CORETYPE"] = fit
+    return (f"# openblas picked the generic core {core} on a processor with "
+            f"{'AVX-512' if fit == 'SkylakeX' else 'AVX2'}; set OPENBLAS_CORETYPE={fit}")
+
+
+CORE_NOTE = fit_openblas_core()
+
+import torch  # noqa: E402 (after OPENBLAS_CORETYPE is settled)
+from torch import nn  # noqa: E402
 
 
 def lenet():
@@ -162,6 +214,16 @@ def loaded_blas():
     return sorted(libs)
 
 
+def loaded_openblas_core():
+    """Returns the core of the OpenBLAS this process loaded, or None."""
+    for lib in loaded_blas():
+        if "libopenblas" in lib:
+            blas = ctypes.CDLL(lib)
+            blas.openblas_get_corename.restype = ctypes.c_char_p
+            return blas.openblas_get_corename().decode()
+    return None
+
+
 def set_blas_threads(threads):
     """Sets the thread count of a loaded OpenBLAS, which torch.set_num_threads does
     not reach when PyTorch was built against the generic BLAS interface, and returns
@@ -183,8 +245,10 @@ def main():
     args = parser.parse_args()
 
     print(f"# torch {torch.__version__}")
+    print(CORE_NOTE)
     torch.mm(torch.rand(64, 64), torch.rand(64, 64))  # loads the BLAS library
     print(f"# blas {' '.join(loaded_blas()) or 'none found in /proc/self/maps'}")
+    print(f"# openblas core in use: {loaded_openblas_core()}")
     for threads in (int(t) for t in args.threads.split(",")):
         torch.set_num_threads(threads)
         print(f"# threads {threads}: torch {torch.get_num_threads()}, "

@@ -198,7 +198,8 @@ func (m *adamMatcher) scalarAnd(d *ir.Value, op ir.Op) (scalar, other *ir.Value)
 // valid reports whether match k can run as one call where its root is. Every
 // internal value of the expression must be used only inside it, and so must m1
 // and v1 before the root. Array operands computed in the step must come before
-// the root.
+// the root, and no value between the expression's first value and the root may
+// write memory that could be an operand's.
 func (m *adamMatcher) valid(k *adamKernel) bool {
 	in := make(map[*ir.Value]bool, len(k.members))
 	for _, x := range k.members {
@@ -207,6 +208,7 @@ func (m *adamMatcher) valid(k *adamKernel) bool {
 		}
 		in[x] = true
 	}
+
 	for j, x := range m.s.Values {
 		if in[x] {
 			continue
@@ -217,7 +219,25 @@ func (m *adamMatcher) valid(k *adamKernel) bool {
 			}
 		}
 	}
-	for _, a := range []*ir.Value{k.m, k.v, k.w, k.g} {
+
+	// The call moves every read of the expression's operands to the root. A
+	// value in between that has memory of its own could have been placed over
+	// an operand, which the plan allows once no later value reads it, and would
+	// then overwrite it before the call reads it.
+	operands := []*ir.Value{k.m, k.v, k.w, k.g}
+	first := k.root
+	for j, x := range m.s.Values {
+		if in[x] {
+			first = min(first, j)
+		}
+	}
+	for _, x := range m.s.Values[first+1 : k.root] {
+		if t := m.s.Into[x]; !in[x] && !m.s.Internal[x] && (t == nil || slices.Contains(operands, t)) {
+			return false
+		}
+	}
+
+	for _, a := range operands {
 		if in[a] {
 			return false
 		}

@@ -486,11 +486,7 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 		} else {
 			stmts = append(stmts, jen.Id(name).Op(":=").Add(newTemp()))
 		}
-		if p := foldedProduct(s, i); p != nil {
-			stmts = append(stmts, foldedKernel(s, v, p, name, local))
-		} else {
-			stmts = append(stmts, e.chunkKernel(v, name, local, scalars)...)
-		}
+		stmts = append(stmts, e.valueKernel(s, i, name, local, scalars)...)
 		if dst != nil && !direct {
 			stores = append(stores, jen.Copy(dst(), jen.Id(name)))
 		}
@@ -521,10 +517,70 @@ func (e *funcEmitter) chunkTemps(s *passes.Step) int {
 }
 
 // computedWithNext reports whether chunkMembers computes value i of step s inside
-// another value's kernel: a compare inside the selects that use it, or a product
-// folded into the next value.
+// another value's kernel: a compare inside the selects that use it, a product
+// folded into the next value, or an arm computed inside its select.
 func computedWithNext(s *passes.Step, i int) bool {
-	return s.Values[i].Op == ir.OpGt || i+1 < len(s.Values) && foldedProduct(s, i+1) == s.Values[i]
+	return s.Values[i].Op == ir.OpGt || i+1 < len(s.Values) && foldedProduct(s, i+1) == s.Values[i] || sunkArm(s, i)
+}
+
+// sunkArm reports whether value i of step s is an arm that its select computes
+// straight into its own chunk, in the branch that picks it, instead of copying
+// it from scratch. The select must have a scalar condition from outside the step
+// and be the only reader of the arm. It must come right after the arm, or after
+// the arm and the select's other arm, sunk as well, so that nothing runs in
+// between.
+func sunkArm(s *passes.Step, i int) bool {
+	v := s.Values[i]
+	if !s.Internal[v] || v.Op == ir.OpSelect || v.Op == ir.OpGt || isFusedReduction(v) {
+		return false
+	}
+	j := i + 1
+	if j < len(s.Values) && s.Values[j].Op != ir.OpSelect {
+		// Only the select's other arm may come between.
+		if o := s.Values[j]; j+1 < len(s.Values) && isArmOf(o, s.Values[j+1]) && sunkArm(s, j) {
+			j++
+		}
+	}
+	if j >= len(s.Values) || !isArmOf(v, s.Values[j]) || !isStepScalar(s, s.Values[j].Args[0]) {
+		return false
+	}
+	for k, w := range s.Values {
+		if k != j && slices.Contains(w.Args, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// isArmOf reports whether v is the second or third operand of select sel, and not
+// its condition.
+func isArmOf(v, sel *ir.Value) bool {
+	return sel.Op == ir.OpSelect && sel.Args[0] != v && (sel.Args[1] == v || sel.Args[2] == v)
+}
+
+// armKernel returns the statements that set the chunk name to arm a of a select
+// in step s: a's own kernel where the select computes it (sunkArm), else a copy.
+func (e *funcEmitter) armKernel(s *passes.Step, a *ir.Value, name string, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool) []jen.Code {
+	i := slices.Index(s.Values, a)
+	if i < 0 || !sunkArm(s, i) {
+		return []jen.Code{jen.Copy(jen.Id(name), local[a])}
+	}
+	return e.valueKernel(s, i, name, local, scalars)
+}
+
+// valueKernel returns the statements that compute value i of step s into the
+// chunk name, with the product folded into it if there is one.
+func (e *funcEmitter) valueKernel(s *passes.Step, i int, name string, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool) []jen.Code {
+	v := s.Values[i]
+	if p := foldedProduct(s, i); p != nil {
+		return []jen.Code{foldedKernel(s, v, p, name, local)}
+	}
+	if v.Op == ir.OpSelect && !(v.Args[0].Op == ir.OpGt && local[v.Args[0]] == nil) {
+		// A scalar condition picks one of two arrays for the whole chunk.
+		return []jen.Code{jen.If(local[v.Args[0]]).Block(e.armKernel(s, v.Args[1], name, local, scalars)...).
+			Else().Block(e.armKernel(s, v.Args[2], name, local, scalars)...)}
+	}
+	return e.chunkKernel(v, name, local, scalars)
 }
 
 // needsScratch reports whether value i of chunked step s goes to scratch rather
@@ -535,8 +591,8 @@ func (e *funcEmitter) needsScratch(s *passes.Step, i int) bool {
 	return s.Internal[v] || e.readLater(s, i, v)
 }
 
-// chunkKernel returns the statements that compute v's chunk into the slice name:
-// for a select, a copy of the chunk of the array that the condition picks.
+// chunkKernel returns the statements that compute v's chunk into the slice name
+// with one slice kernel. Selects with a scalar condition are valueKernel's.
 func (e *funcEmitter) chunkKernel(v *ir.Value, name string, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool) []jen.Code {
 	arg := func(k int) *jen.Statement { return jen.Add(local[v.Args[k]]) }
 	if v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && local[v.Args[0]] == nil {
@@ -544,11 +600,6 @@ func (e *funcEmitter) chunkKernel(v *ir.Value, name string, local map[*ir.Value]
 		gt := v.Args[0]
 		return []jen.Code{jen.Qual(runtimePath, "SelectGtVS32").Call(jen.Id(name),
 			local[gt.Args[0]], local[gt.Args[1]], arg(1), arg(2))}
-	}
-	if v.Op == ir.OpSelect {
-		return []jen.Code{
-			jen.If(arg(0)).Block(jen.Copy(jen.Id(name), arg(1))).Else().Block(jen.Copy(jen.Id(name), arg(2))),
-		}
 	}
 	if fn := vectorUnary[v.Op]; fn != "" {
 		return []jen.Code{jen.Qual(runtimePath, fn).Call(jen.Id(name), arg(0))}
