@@ -15,14 +15,14 @@ import (
 func fusionCases(t *testing.T) []*genCase {
 	t.Helper()
 	var cases []*genCase
-	for _, name := range []string{"adam_decay", "adamw", "parallel_view", "shared_mask", "shared_relu", "single_elements", "two_products"} {
+	for _, name := range []string{"adam_decay", "adamw", "momentum_parallel", "parallel_view", "shared_mask", "shared_relu", "single_elements", "two_products"} {
 		m, err := frontend.ParseFile(filepath.Join("testdata", "fusion", name+".nnc"))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		c := newCase("fusion_"+name, buildProgram(t, m), caseOpts{
 			x:     func(r *rand.Rand) float64 { return r.Float64() - 0.5 },
-			steps: 1,
+			steps: 3, // past the first step of momentum and Adam
 		})
 		cases = append(cases, c, unfusedTwin(t, c))
 	}

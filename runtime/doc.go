@@ -18,7 +18,8 @@
 //   - Elementwise float32 kernels for generated loops: Exp32, Log32, Tanh32 and
 //     Sigmoid32 (with slice forms that give the same bits) and the slice kernels of
 //     vec.go (AddVV32, MulVS32, Relu32, SelectGtVS32, ...), which give the bits of Go's
-//     float32 operators.
+//     float32 operators. AdamStep32 computes the Adam step of a parameter in one pass,
+//     with the bits of the slice kernels of its formula.
 //   - LogSoftmax32 and LogSoftmax64: log_softmax along one axis, with the bits of the
 //     generated loops of its composite (maximum, difference, exp, sum, log).
 //   - A worker pool: ParallelFor runs the parts of a loop on the caller and on helper
