@@ -23,8 +23,8 @@ import time
 
 # OpenBLAS cores without AVX2, which it falls back to when it does not know the
 # processor model, for example under some virtual machines.
-GENERIC_CORES = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom",
-                 "Sandybridge", "Katmai", "Coppermine", "Northwood"}
+GENERIC_CORES = {"Katmai", "Coppermine", "Northwood", "Prescott", "Banias", "Atom",
+                 "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge"}
 
 
 def openblas_core():
@@ -37,6 +37,7 @@ def openblas_core():
 
 
 def cpu_flags():
+    """Returns the feature flags of the first processor in /proc/cpuinfo."""
     with open("/proc/cpuinfo") as f:
         for line in f:
             if line.startswith("flags"):
@@ -214,26 +215,32 @@ def loaded_blas():
     return sorted(libs)
 
 
-def loaded_openblas_core():
-    """Returns the core of the OpenBLAS this process loaded, or None."""
+def loaded_openblas():
+    """Returns the OpenBLAS library this process loaded, or None."""
     for lib in loaded_blas():
         if "libopenblas" in lib:
-            blas = ctypes.CDLL(lib)
-            blas.openblas_get_corename.restype = ctypes.c_char_p
-            return blas.openblas_get_corename().decode()
+            return ctypes.CDLL(lib)
     return None
+
+
+def loaded_openblas_core():
+    """Returns the core of the OpenBLAS this process loaded, or None."""
+    blas = loaded_openblas()
+    if blas is None:
+        return None
+    blas.openblas_get_corename.restype = ctypes.c_char_p
+    return blas.openblas_get_corename().decode()
 
 
 def set_blas_threads(threads):
     """Sets the thread count of a loaded OpenBLAS, which torch.set_num_threads does
     not reach when PyTorch was built against the generic BLAS interface, and returns
     the count OpenBLAS reports, or None without OpenBLAS."""
-    for lib in loaded_blas():
-        if "libopenblas" in lib:
-            blas = ctypes.CDLL(lib)
-            blas.openblas_set_num_threads(threads)
-            return blas.openblas_get_num_threads()
-    return None
+    blas = loaded_openblas()
+    if blas is None:
+        return None
+    blas.openblas_set_num_threads(threads)
+    return blas.openblas_get_num_threads()
 
 
 def main():

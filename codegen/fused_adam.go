@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
@@ -29,44 +28,37 @@ import (
 
 // adamKernel is one match of the expression in a chunked step.
 type adamKernel struct {
-	root       int // index of w1 in the step: the call computes everything there
+	root       int // index of w1 in the step, where the call computes every value
 	m1, v1, w1 *ir.Value
 	m, v, w, g *ir.Value
 	coef       [7]*ir.Value // s1..s7, in the order of runtime.AdamCoef32's fields
 	members    []*ir.Value  // every value of the expression, w1 included
 }
 
-// adamKernels returns the matches of the Adam expression in chunked step s, by
-// the index of their root.
-func adamKernels(s *passes.Step) map[int]*adamKernel {
-	var found map[int]*adamKernel
-	for i := range s.Values {
-		if k := matchAdam(s, i); k != nil {
-			if found == nil {
-				found = make(map[int]*adamKernel)
-			}
-			found[i] = k
-		}
-	}
-	return found
-}
-
-// adamMember returns the match of adams that computes value i of step s other
-// than at its root, or nil.
-func adamMember(s *passes.Step, adams map[int]*adamKernel, i int) *adamKernel {
-	for root, k := range adams {
-		if root != i && slices.Contains(k.members, s.Values[i]) {
-			return k
-		}
-	}
-	return nil
-}
-
-// matchAdam returns the match of the Adam expression whose w1 is value i of step
-// s, or nil.
-func matchAdam(s *passes.Step, i int) *adamKernel {
+// adamKernels returns the matches of the Adam expression in chunked step s by
+// the index of their root, and the set of values that the matches compute.
+func adamKernels(s *passes.Step) (roots map[int]*adamKernel, covered map[*ir.Value]bool) {
 	m := adamMatcher{s: s, members: memberSet(s)}
-	k := &adamKernel{root: i, w1: s.Values[i]}
+	for i := range s.Values {
+		k := m.match(i)
+		if k == nil {
+			continue
+		}
+		if roots == nil {
+			roots, covered = make(map[int]*adamKernel), make(map[*ir.Value]bool)
+		}
+		roots[i] = k
+		for _, v := range k.members {
+			covered[v] = true
+		}
+	}
+	return roots, covered
+}
+
+// match returns the match of the Adam expression whose w1 is value i of the
+// step, or nil.
+func (m *adamMatcher) match(i int) *adamKernel {
+	k := &adamKernel{root: i, w1: m.s.Values[i]}
 	w1 := k.w1
 	if w1.Op != ir.OpSub || w1.DType != ir.F32 {
 		return nil
@@ -95,7 +87,7 @@ func matchAdam(s *passes.Step, i int) *adamKernel {
 	}
 	k.v1 = r.Args[0]
 
-	// v1 = v*s3 + (g*s4)*g: the product of two arrays names g.
+	// v1 = v*s3 + (g*s4)*g: the product of two arrays identifies g.
 	vb, gg := m.internal(k.v1.Args[0], ir.OpMul), m.internal(k.v1.Args[1], ir.OpMul)
 	if vb == nil || gg == nil {
 		return nil
@@ -106,20 +98,22 @@ func matchAdam(s *passes.Step, i int) *adamKernel {
 	if k.coef[2], k.v = m.scaled(vb); k.v == nil || !m.array(k.v) {
 		return nil
 	}
+	var gs *ir.Value // g*s4
 	for _, j := range [2]int{0, 1} {
-		if gs := m.internal(gg.Args[j], ir.OpMul); gs != nil && m.array(gg.Args[1-j]) {
-			if s4, g := m.scaled(gs); g == gg.Args[1-j] {
-				k.coef[3], k.g = s4, g
-				m.used(gs)
-				break
-			}
+		x := m.internal(gg.Args[j], ir.OpMul)
+		if x == nil || !m.array(gg.Args[1-j]) {
+			continue
+		}
+		if s4, g := m.scaled(x); g == gg.Args[1-j] {
+			k.coef[3], k.g, gs = s4, g, x
+			break
 		}
 	}
 	if k.g == nil {
 		return nil
 	}
 
-	// m1 = m*s1 + g*s2: of the two products, the one of g is the gradient's.
+	// m1 = m*s1 + g*s2: the product whose array is g is the gradient term.
 	a1, a2 := m.internal(k.m1.Args[0], ir.OpMul), m.internal(k.m1.Args[1], ir.OpMul)
 	if a1 == nil || a2 == nil {
 		return nil
@@ -134,19 +128,17 @@ func matchAdam(s *passes.Step, i int) *adamKernel {
 		return nil
 	}
 
-	k.members = []*ir.Value{w1, q, p, d, e, r, k.v1, vb, gg, k.m1, a1, a2}
-	k.members = append(k.members, m.extra...)
+	k.members = []*ir.Value{w1, q, p, d, e, r, k.v1, vb, gg, gs, k.m1, a1, a2}
 	if !m.valid(k) {
 		return nil
 	}
 	return k
 }
 
-// adamMatcher holds what matchAdam needs of the step it searches.
+// adamMatcher searches one chunked step for the Adam expression.
 type adamMatcher struct {
 	s       *passes.Step
-	members map[*ir.Value]bool
-	extra   []*ir.Value // internal values found on the way that have no field
+	members map[*ir.Value]bool // the values of s
 }
 
 // internal returns a if it is an internal value of the step computed by op.
@@ -156,9 +148,6 @@ func (m *adamMatcher) internal(a *ir.Value, op ir.Op) *ir.Value {
 	}
 	return nil
 }
-
-// used records a as a value of the expression.
-func (m *adamMatcher) used(a *ir.Value) { m.extra = append(m.extra, a) }
 
 // inStep reports whether a is a value of the step computed by op.
 func (m *adamMatcher) inStep(a *ir.Value, op ir.Op) bool { return m.members[a] && a.Op == op }
@@ -253,40 +242,20 @@ func (m *adamMatcher) valid(k *adamKernel) bool {
 // outputs returns the three results of match k.
 func (k *adamKernel) outputs() [3]*ir.Value { return [3]*ir.Value{k.m1, k.v1, k.w1} }
 
-// adamScratch reports whether result o of match k in step s goes to scratch
-// rather than straight to its destination: it has none, or a value after the
-// call reads memory that the destination may share. The call itself reads each
-// element of its operands before it writes that element's results.
-func (e *funcEmitter) adamScratch(s *passes.Step, k *adamKernel, o *ir.Value) bool {
-	return s.Internal[o] || e.readLater(s, k.root, o)
-}
-
-// adamCall returns the statements of match k for one chunk: the chunk of each
-// result, from its destination or from scratch (temp returns a new scratch
-// chunk), and the runtime.AdamStep32 call. Results that go to scratch are stored
-// by the statements in stores, at the end of the chunk.
-func (e *funcEmitter) adamCall(s *passes.Step, k *adamKernel, local map[*ir.Value]*jen.Statement,
-	dests map[*ir.Value]func() *jen.Statement, temp func() *jen.Statement) (stmts, stores []jen.Code) {
-	var outs []jen.Code
-	for _, o := range k.outputs() {
-		name := "t" + strconv.Itoa(o.ID)
-		dst := dests[o]
-		if e.adamScratch(s, k, o) {
-			stmts = append(stmts, jen.Id(name).Op(":=").Add(temp()))
-			if dst != nil {
-				stores = append(stores, jen.Copy(dst(), jen.Id(name)))
-			}
-		} else {
-			stmts = append(stmts, jen.Id(name).Op(":=").Add(dst()))
-		}
-		local[o] = jen.Id(name)
-		outs = append(outs, jen.Id(name))
+// adamCall returns the runtime.AdamStep32 call of match k for one chunk, whose
+// results' chunks local already names. The call reads each element of its
+// operands before it writes that element's results, so a result may go straight
+// to an operand's memory.
+func adamCall(k *adamKernel, local map[*ir.Value]*jen.Statement) jen.Code {
+	var args []jen.Code
+	for _, v := range []*ir.Value{k.m1, k.v1, k.w1, k.m, k.v, k.w, k.g} {
+		args = append(args, local[v])
 	}
 	fields := [7]string{"Beta1", "Grad1", "Beta2", "Grad2", "Bias2Sqrt", "Eps", "Step"}
 	var coef []jen.Code
 	for j, c := range k.coef {
 		coef = append(coef, jen.Id(fields[j]).Op(":").Add(local[c]))
 	}
-	args := append(outs, local[k.m], local[k.v], local[k.w], local[k.g], jen.Qual(runtimePath, "AdamCoef32").Values(coef...))
-	return append(stmts, jen.Qual(runtimePath, "AdamStep32").Call(args...)), stores
+	args = append(args, jen.Qual(runtimePath, "AdamCoef32").Values(coef...))
+	return jen.Qual(runtimePath, "AdamStep32").Call(args...)
 }

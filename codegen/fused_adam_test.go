@@ -41,7 +41,7 @@ func TestAdamKernelOperandOverwritten(t *testing.T) {
 		isInternal[v] = true
 	}
 	adam := &passes.Step{Values: step, Aligned: true, Internal: isInternal, Into: map[*ir.Value]*ir.Value{}}
-	if k := matchAdam(adam, len(step)-1); k != nil {
+	if k := (&adamMatcher{s: adam, members: memberSet(adam)}).match(len(step) - 1); k != nil {
 		t.Fatalf("matched the Adam expression across a stored value: %+v", k)
 	}
 

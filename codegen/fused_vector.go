@@ -457,20 +457,35 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 	// Stores that cannot go straight to their destination wait for the end of
 	// the chunk, when no value of the chunk reads any operand any more.
 	var stores []jen.Code
-	newTemp := func() *jen.Statement {
-		t := jen.Id("m").Dot(arenaField(ir.F32)).Index(tempAt(temp), jen.Empty()).Index(jen.Empty(), jen.Id("hi").Op("-").Id("lo"))
-		temp++
-		return t
+	// place declares the chunk of value v, computed at index i: its destination,
+	// or the next scratch chunk, copied to the destination at the end.
+	place := func(v *ir.Value, i int) string {
+		name := "t" + strconv.Itoa(v.ID)
+		dst := dests[v]
+		if e.needsScratch(s, i, v) {
+			at := jen.Id("m").Dot(arenaField(ir.F32)).Index(tempAt(temp), jen.Empty()).Index(jen.Empty(), jen.Id("hi").Op("-").Id("lo"))
+			temp++
+			stmts = append(stmts, jen.Id(name).Op(":=").Add(at))
+			if dst != nil {
+				stores = append(stores, jen.Copy(dst(), jen.Id(name)))
+			}
+		} else {
+			stmts = append(stmts, jen.Id(name).Op(":=").Add(dst()))
+		}
+		local[v] = jen.Id(name)
+		return name
 	}
-	adams := adamKernels(s)
+
+	adams, covered := adamKernels(s)
 	for i, v := range s.Values {
 		if k := adams[i]; k != nil {
-			call, st := e.adamCall(s, k, local, dests, newTemp)
-			stmts = append(stmts, call...)
-			stores = append(stores, st...)
+			for _, o := range k.outputs() {
+				place(o, i)
+			}
+			stmts = append(stmts, adamCall(k, local))
 			continue
 		}
-		if computedWithNext(s, i) || adamMember(s, adams, i) != nil {
+		if computedWithNext(s, i) || covered[v] {
 			continue
 		}
 		if isFusedReduction(v) {
@@ -478,19 +493,8 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 			stmts = append(stmts, jen.Qual(runtimePath, "AddVV32").Call(acc(), acc(), local[v.Args[0]]))
 			continue
 		}
-		name := "t" + strconv.Itoa(v.ID)
-		dst := dests[v]
-		direct := !e.needsScratch(s, i)
-		if direct {
-			stmts = append(stmts, jen.Id(name).Op(":=").Add(dst()))
-		} else {
-			stmts = append(stmts, jen.Id(name).Op(":=").Add(newTemp()))
-		}
+		name := place(v, i)
 		stmts = append(stmts, e.valueKernel(s, i, name, local, scalars)...)
-		if dst != nil && !direct {
-			stores = append(stores, jen.Copy(dst(), jen.Id(name)))
-		}
-		local[v] = jen.Id(name)
 	}
 	return append(stmts, stores...)
 }
@@ -499,17 +503,17 @@ func (e *funcEmitter) chunkMembers(s *passes.Step, local map[*ir.Value]*jen.Stat
 // step s: one for each value it cannot write straight to its destination.
 func (e *funcEmitter) chunkTemps(s *passes.Step) int {
 	temps := 0
-	adams := adamKernels(s)
+	adams, covered := adamKernels(s)
 	for i, v := range s.Values {
 		if k := adams[i]; k != nil {
 			for _, o := range k.outputs() {
-				if e.adamScratch(s, k, o) {
+				if e.needsScratch(s, i, o) {
 					temps++
 				}
 			}
 			continue
 		}
-		if !computedWithNext(s, i) && adamMember(s, adams, i) == nil && !isFusedReduction(v) && e.needsScratch(s, i) {
+		if !computedWithNext(s, i) && !covered[v] && !isFusedReduction(v) && e.needsScratch(s, i, v) {
 			temps++
 		}
 	}
@@ -583,16 +587,16 @@ func (e *funcEmitter) valueKernel(s *passes.Step, i int, name string, local map[
 	return e.chunkKernel(v, name, local, scalars)
 }
 
-// needsScratch reports whether value i of chunked step s goes to scratch rather
-// than straight to its destination: it has none (it is internal), or a later
-// value of the step reads memory that the destination may share.
-func (e *funcEmitter) needsScratch(s *passes.Step, i int) bool {
-	v := s.Values[i]
+// needsScratch reports whether value v of chunked step s, computed at index i,
+// goes to scratch rather than straight to its destination. It does when v has no
+// destination (it is internal), or when a value after index i reads memory that
+// the destination may share.
+func (e *funcEmitter) needsScratch(s *passes.Step, i int, v *ir.Value) bool {
 	return s.Internal[v] || e.readLater(s, i, v)
 }
 
 // chunkKernel returns the statements that compute v's chunk into the slice name
-// with one slice kernel. Selects with a scalar condition are valueKernel's.
+// with one slice kernel. valueKernel handles selects with a scalar condition.
 func (e *funcEmitter) chunkKernel(v *ir.Value, name string, local map[*ir.Value]*jen.Statement, scalars map[*ir.Value]bool) []jen.Code {
 	arg := func(k int) *jen.Statement { return jen.Add(local[v.Args[k]]) }
 	if v.Op == ir.OpSelect && v.Args[0].Op == ir.OpGt && local[v.Args[0]] == nil {

@@ -2,13 +2,12 @@ package runtime
 
 import "math"
 
-// AdamStep32 is the slice kernel of one Adam step on one float32 parameter: the
-// update of both moments and of the weight in one pass over memory, instead of
-// the dozen slice kernels of the expression it replaces. The code generator calls
-// it where a chunked loop computes exactly PyTorch's Adam formula, which the
-// optimizer lowering writes. Each operation rounds to float32 on its own, in the
-// order of that formula and without a fused multiply-add, so the call gives the
-// bits of the separate kernels.
+// The slice kernel of the Adam step. The code generator calls AdamStep32 where a
+// chunked loop computes PyTorch's Adam formula, the expression the optimizer
+// lowering writes, so that the gradient, the weight and both moments pass through
+// memory once rather than once per operation. Each operation rounds to float32 on
+// its own, in the formula's order and without a fused multiply-add, so the call
+// gives the bits of the thirteen slice kernels it replaces.
 
 // AdamCoef32 holds the scalars of one Adam step. Beta1 and Beta2 are the decay
 // rates of the two moments, Grad1 and Grad2 the factors of the gradient in them
@@ -59,9 +58,9 @@ func AdamStep32(mOut, vOut, wOut, m, v, w, g []float32, c AdamCoef32) {
 	}
 }
 
-// checkAdamOut panics unless output out of AdamStep32, named name, holds n
-// elements and each operand is at least as long and either out itself or apart
-// from it.
+// checkAdamOut panics unless the AdamStep32 output called name has at least n
+// elements and each operand has at least n and is either that output or
+// disjoint from it.
 func checkAdamOut(name string, out []float32, n int, m, v, w, g []float32) {
 	if len(out) < n {
 		panicVecLen("AdamStep32", name, len(out), n)
